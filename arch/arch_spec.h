@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+// The architecture a run simulates: the array, its PE kind, the memory system and run options.
+// Bound strictly from YAML; member initializers are the only defaults.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pe/pe_config.h"
+#include "sim/core/bind.h"
+
+namespace tpesim::arch {
+
+enum class Dataflow { Ws, Os, Is };
+constexpr auto enum_names(Dataflow) {
+  return std::array{std::pair{Dataflow::Ws, "ws"}, std::pair{Dataflow::Os, "os"},
+                    std::pair{Dataflow::Is, "is"}};
+}
+
+enum class Fidelity { Fast, Cycle };
+constexpr auto enum_names(Fidelity) {
+  return std::array{std::pair{Fidelity::Fast, "fast"}, std::pair{Fidelity::Cycle, "cycle"}};
+}
+
+enum class TimingMode { Overlap, Scalesim };
+constexpr auto enum_names(TimingMode) {
+  return std::array{std::pair{TimingMode::Overlap, "overlap"},
+                    std::pair{TimingMode::Scalesim, "scalesim"}};
+}
+
+enum class MemoryKind { Ideal, Buffered };
+constexpr auto enum_names(MemoryKind) {
+  return std::array{std::pair{MemoryKind::Ideal, "ideal"},
+                    std::pair{MemoryKind::Buffered, "buffered"}};
+}
+
+struct ArraySpec {
+  std::string kind = "systolic";     // array kind; `tpesim list-kinds` lists them
+  int rows = 32;                     // PE rows (R)
+  int cols = 32;                     // PE columns (C)
+  Dataflow dataflow = Dataflow::Ws;  // which operand stays in the PEs
+  pe::PeConfig pe;                   // the PE kind and its parameters
+};
+
+struct BufferSpec {
+  std::int64_t capacity_bytes = 1 << 20;  // on-chip SRAM for this operand
+  std::int64_t bytes_per_cycle = 64;      // fill / drain port width towards DRAM
+  bool double_buffered = true;            // prefetch the next tile while this one is read
+
+  static const auto& fields() {
+    static const auto kFields = std::tuple{
+        Field<BufferSpec, std::int64_t>{"capacity_bytes", &BufferSpec::capacity_bytes,
+                                        "SRAM capacity", "bytes",
+                                        in_range<std::int64_t>(64, std::int64_t{1} << 40)},
+        Field<BufferSpec, std::int64_t>{"bytes_per_cycle", &BufferSpec::bytes_per_cycle,
+                                        "fill/drain port width towards DRAM", "bytes/cycle",
+                                        in_range<std::int64_t>(1, 1 << 20)},
+        Field<BufferSpec, bool>{"double_buffered", &BufferSpec::double_buffered,
+                                "two halves: prefetch the next fold's tile during this fold"},
+    };
+    return kFields;
+  }
+};
+
+struct DramSpec {
+  std::int64_t bytes_per_cycle = 32;  // read bandwidth (writes have their own queue, same width)
+  std::int64_t latency_cycles = 100;  // request to first data
+
+  static const auto& fields() {
+    static const auto kFields = std::tuple{
+        Field<DramSpec, std::int64_t>{"bytes_per_cycle", &DramSpec::bytes_per_cycle,
+                                      "DRAM bandwidth per direction", "bytes/cycle",
+                                      in_range<std::int64_t>(1, 1 << 20)},
+        Field<DramSpec, std::int64_t>{"latency_cycles", &DramSpec::latency_cycles,
+                                      "request-to-data latency", "cycles",
+                                      in_range<std::int64_t>(0, 1 << 20)},
+    };
+    return kFields;
+  }
+};
+
+struct MemorySpec {
+  MemoryKind kind = MemoryKind::Ideal;  // ideal: no stalls, every operand fetched once
+  BufferSpec ifmap;                     // activations (A)
+  BufferSpec filter;                    // weights (W)
+  BufferSpec ofmap;                     // outputs and partial sums (O)
+  DramSpec dram;                        // off-chip memory
+
+  static const auto& fields() {
+    static const auto kFields = std::tuple{
+        Field<MemorySpec, MemoryKind>{"kind", &MemorySpec::kind,
+                                      "ideal (compute-only cycles) or buffered (stalls)"},
+        Field<MemorySpec, BufferSpec>{"ifmap", &MemorySpec::ifmap, "activation buffer"},
+        Field<MemorySpec, BufferSpec>{"filter", &MemorySpec::filter, "weight buffer"},
+        Field<MemorySpec, BufferSpec>{"ofmap", &MemorySpec::ofmap, "output/partial-sum buffer"},
+        Field<MemorySpec, DramSpec>{"dram", &MemorySpec::dram, "off-chip memory"},
+    };
+    return kFields;
+  }
+};
+
+struct RunSpec {
+  Fidelity fidelity = Fidelity::Fast;       // fast: formulas + blocked GEMM; cycle: stepped PEs
+  TimingMode timing = TimingMode::Overlap;  // overlap: double-buffered stationary operand
+  bool values = false;                      // compute output values in fast fidelity
+  bool verify = false;                      // compare outputs with the CPU golden GEMM
+  std::int64_t seed = 1;                    // operand generator seed
+
+  static const auto& fields() {
+    static const auto kFields = std::tuple{
+        Field<RunSpec, Fidelity>{"fidelity", &RunSpec::fidelity,
+                                 "fast (analytic timing) or cycle (every PE every cycle)"},
+        Field<RunSpec, TimingMode>{"timing", &RunSpec::timing,
+                                   "overlap (true last-output cycle) or scalesim (SCALE-Sim v2)"},
+        Field<RunSpec, bool>{"values", &RunSpec::values,
+                             "compute output values in fast fidelity (cycle always does)"},
+        Field<RunSpec, bool>{"verify", &RunSpec::verify,
+                             "check every output against the CPU golden GEMM (implies values)"},
+        Field<RunSpec, std::int64_t>{"seed", &RunSpec::seed, "seed of the operand generator", "",
+                                     in_range<std::int64_t>(0, std::int64_t{1} << 62)},
+    };
+    return kFields;
+  }
+};
+
+struct ArchSpec {
+  std::string name = "unnamed";  // label used in reports
+  ArraySpec array;               // PE array and PE kind
+  MemorySpec memory;             // buffers and DRAM
+  RunSpec run;                   // fidelity, timing model, functional options
+};
+
+// Binds an architecture file (plus `--set` overrides). Throws ConfigError with every problem.
+ArchSpec load_arch(const std::string& path, const std::vector<std::string>& overrides = {});
+ArchSpec bind_arch(const ConfigDoc& doc);
+// The fully resolved config (every default filled in), loadable again by load_arch().
+YAML::Node emit_arch(const ArchSpec& spec);
+std::vector<FieldInfo> describe_array_fields();
+
+}  // namespace tpesim::arch

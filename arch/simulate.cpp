@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "arch/simulate.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "arch/memory_model.h"
+#include "arch/systolic_cycle.h"
+#include "arch/systolic_fast.h"
+#include "sim/core/errors.h"
+#include "workloads/golden_gemm.h"
+#include "workloads/operands.h"
+
+namespace tpesim::arch {
+
+namespace {
+
+std::int64_t total_cycles(const std::vector<FoldTimes>& times, std::int64_t memory_finish,
+                          TimingMode mode) {
+  std::int64_t last = memory_finish;
+  for (const FoldTimes& t : times) last = std::max({last, t.end, t.occupied_end});
+  // SCALE-Sim v2 reports the index of the last cycle, one below the count.
+  return mode == TimingMode::Scalesim ? last - 1 : last;
+}
+
+// `arith` runs the models; `reference` (the kind's canonical 64-bit arithmetic) runs the golden
+// GEMM for --verify, so a storage specialisation is itself checked.
+template <class Arith, class Reference>
+LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec& arch,
+                  const workloads::Gemm& gemm, std::int64_t layer_index,
+                  const GemmOperands* given) {
+  const LayerSchedule plan = plan_layer(arch, gemm);
+  const FoldGeometry& g = plan.geometry;
+  LayerRun run;
+  LayerStats& s = run.stats;
+  s.cycles = plan.cycles;
+  s.compute_cycles = plan.compute_cycles;
+  s.stall_cycles = plan.cycles - plan.compute_cycles;
+  s.folds = g.folds();
+  FoldTraffic traffic;
+  double mapping = 0;
+  for (const Fold& f : plan.folds) {
+    const FoldTraffic ft = fold_traffic(g, f);
+    traffic.ifmap_reads += ft.ifmap_reads;
+    traffic.filter_reads += ft.filter_reads;
+    traffic.ofmap_writes += ft.ofmap_writes;
+    traffic.ofmap_reads += ft.ofmap_reads;
+    s.macs += g.t * f.rows_used * f.cols_used;
+    mapping += static_cast<double>(f.rows_used) * f.cols_used / (double(g.rows) * g.cols);
+  }
+  s.mapping_efficiency = mapping / static_cast<double>(plan.folds.size());
+
+  const bool cycle = arch.run.fidelity == Fidelity::Cycle;
+  const bool want_values = cycle || arch.run.values || arch.run.verify;
+  GemmOperands generated;
+  const GemmOperands* op = given;
+  if (want_values && !op) {
+    generated = make_operands(arch, gemm, layer_index);
+    op = &generated;
+  }
+  std::vector<typename Arith::Acc> out;
+  if (cycle) {
+    std::int64_t until = 0;
+    for (const FoldTimes& t : plan.times) until = std::max({until, t.end, t.occupied_end});
+    CycleRunResult<Arith> r =
+        g.dataflow == Dataflow::Os
+            ? run_output_stationary_array(arith, g, *op, plan.folds, plan.times, until)
+        : g.dataflow == Dataflow::Ws
+            ? run_stationary_array<Arith, false>(arith, g, *op, plan.folds, plan.times, until)
+            : run_stationary_array<Arith, true>(arith, g, *op, plan.folds, plan.times, until);
+    for (std::size_t f = 0; f < plan.folds.size(); ++f) {
+      TPESIM_CHECK(r.fold_end[f] == plan.times[f].end,
+                   "fold {} last output left at cycle {}, the schedule says {}", f, r.fold_end[f],
+                   plan.times[f].end);
+    }
+    TPESIM_CHECK(r.activity.macs == s.macs, "stepped array did {} MACs, the mapping has {}",
+                 r.activity.macs, s.macs);
+    traffic = r.traffic;
+    s.overflows = r.activity.overflows;
+    out = std::move(r.out);
+  } else if (want_values) {
+    const int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    out = fast_gemm(arith, *op, s.overflows, threads);
+  }
+  s.access = plan.memory_traffic;
+  s.access.ifmap.sram_reads += traffic.ifmap_reads;
+  s.access.filter.sram_reads += traffic.filter_reads;
+  s.access.ofmap.sram_writes += traffic.ofmap_writes;
+  s.access.ofmap.sram_reads += traffic.ofmap_reads;
+  s.utilization = static_cast<double>(s.macs) / (static_cast<double>(s.cycles) * g.rows * g.cols);
+  if (want_values) {
+    s.has_values = true;
+    run.outputs.assign(out.begin(), out.end());
+    s.output_fingerprint = workloads::fingerprint(run.outputs);
+    if (arch.run.verify) {
+      std::uint64_t golden_overflows = 0;
+      const auto golden =
+          workloads::golden_gemm(reference, op->m, op->n, op->k, op->a, op->w, &golden_overflows);
+      for (std::size_t i = 0; i < golden.size(); ++i) {
+        TPESIM_CHECK(golden[i] == static_cast<std::int64_t>(out[i]),
+                     "output {} is {}, the golden GEMM says {}", i, out[i], golden[i]);
+      }
+      TPESIM_CHECK(golden_overflows == s.overflows, "{} overflows counted, golden counts {}",
+                   s.overflows, golden_overflows);
+      s.verified = true;
+    }
+  }
+  return run;
+}
+
+}  // namespace
+
+LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm) {
+  LayerSchedule plan;
+  plan.geometry = FoldGeometry::of(arch.array, gemm);
+  const FoldGeometry& g = plan.geometry;
+  const pe::OperandBits bits = pe::operand_bits(arch.array.pe);
+  MemoryModel memory(arch.memory, g, bits);
+  FoldScheduler scheduler(g, arch.run.timing);
+  FoldScheduler ideal(g, arch.run.timing);
+  plan.folds.reserve(static_cast<std::size_t>(g.folds()));
+  for (std::int64_t i = 0; i < g.folds(); ++i) {
+    const Fold f = fold_at(g, i);
+    plan.folds.push_back(f);
+    const FoldTimes t = scheduler.schedule(f, memory.data_ready(f));
+    memory.fold_scheduled(f, t);
+    plan.times.push_back(t);
+    plan.compute_times.push_back(ideal.schedule(f, 0));
+  }
+  plan.memory_traffic = memory.counts();
+  plan.memory_finish = memory.finish();
+  plan.cycles = total_cycles(plan.times, plan.memory_finish, arch.run.timing);
+  plan.compute_cycles = total_cycles(plan.compute_times, 0, arch.run.timing);
+  return plan;
+}
+
+GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,
+                           std::int64_t layer_index) {
+  const pe::OperandBits bits = pe::operand_bits(arch.array.pe);
+  GemmOperands op;
+  op.m = gemm.m;
+  op.n = gemm.n;
+  op.k = gemm.k;
+  const auto seed = static_cast<std::uint64_t>(arch.run.seed) * 0x9E3779B97F4A7C15ull +
+                    static_cast<std::uint64_t>(layer_index) * 2;
+  op.a = workloads::uniform_signed(gemm.m * gemm.k, bits.a, seed);
+  op.w = workloads::uniform_signed(gemm.k * gemm.n, bits.w, seed + 1);
+  return op;
+}
+
+LayerRun simulate_layer(const ArchSpec& arch, const workloads::Gemm& gemm, std::int64_t layer_index,
+                        const GemmOperands* operands) {
+  return std::visit(
+      [&](const auto& spec) -> LayerRun {
+        using S = std::decay_t<decltype(spec)>;
+        if constexpr (std::is_same_v<S, pe::IntMacSpec>) {
+          if (spec.acc_bits <= 32) {
+            return run_with(pe::IntMacArithT<std::int32_t>(spec), pe::IntMacArith(spec), arch, gemm,
+                            layer_index, operands);
+          }
+          return run_with(pe::IntMacArith(spec), pe::IntMacArith(spec), arch, gemm, layer_index,
+                          operands);
+        }
+      },
+      arch.array.pe);
+}
+
+}  // namespace tpesim::arch

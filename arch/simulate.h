@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// Runs one GEMM layer on the configured array at the configured fidelity and timing mode.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/access_counts.h"
+#include "arch/arch_spec.h"
+#include "arch/fold_geometry.h"
+#include "arch/fold_scheduler.h"
+#include "arch/gemm_operands.h"
+#include "workloads/gemm.h"
+
+namespace tpesim::arch {
+
+struct LayerStats {
+  std::int64_t cycles = 0;               // run time of one instance (scalesim: SCALE-Sim's count)
+  std::int64_t compute_cycles = 0;       // the same schedule with ideal memory
+  std::int64_t stall_cycles = 0;         // cycles - compute_cycles: waiting for memory
+  std::int64_t folds = 0;                // array folds
+  std::int64_t macs = 0;                 // MACs on real operand pairs
+  std::uint64_t overflows = 0;           // accumulator overflows (counted when values are computed)
+  double mapping_efficiency = 0;         // mean over folds of used PEs / (R x C)
+  double utilization = 0;                // macs / (cycles x R x C)
+  AccessCounts access;                   // buffer and DRAM traffic per operand
+  bool has_values = false;               // outputs were computed
+  std::uint64_t output_fingerprint = 0;  // FNV-1a of the outputs, when computed
+  bool verified = false;                 // outputs equal the CPU golden GEMM
+};
+
+struct LayerRun {
+  LayerStats stats;
+  std::vector<std::int64_t> outputs;  // M x N, when computed
+};
+
+// The controller schedule of a layer: the folds and their times, with memory and without.
+struct LayerSchedule {
+  FoldGeometry geometry;
+  std::vector<Fold> folds;
+  std::vector<FoldTimes> times;          // with the configured memory
+  std::vector<FoldTimes> compute_times;  // with ideal memory
+  AccessCounts memory_traffic;           // DRAM traffic and the fills/drains it causes
+  std::int64_t memory_finish = 0;        // last DRAM write completion
+  std::int64_t cycles = 0;
+  std::int64_t compute_cycles = 0;
+};
+LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm);
+
+// Operands drawn from run.seed (uniform over the PE's operand ranges).
+GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,
+                           std::int64_t layer_index);
+
+// `operands` may be null: the operands are then generated when values are needed.
+LayerRun simulate_layer(const ArchSpec& arch, const workloads::Gemm& gemm, std::int64_t layer_index,
+                        const GemmOperands* operands = nullptr);
+
+}  // namespace tpesim::arch

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+// The PE kinds a config can choose (`pe: {kind: ...}`), their registry and their operand widths.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "pe/int_mac.h"
+#include "sim/core/bind.h"
+#include "sim/core/registry.h"
+
+namespace tpesim::pe {
+
+// One validated PE spec; the alternative says which kind it is.
+using PeConfig = std::variant<IntMacSpec>;
+
+struct PeKindEntry {
+  std::string name;                                        // kind string, e.g. "int_mac"
+  std::string doc;                                         // one line for list-kinds
+  std::function<PeConfig(const ConfigNode&, Diag&)> bind;  // strict binding + validation
+  std::function<std::vector<FieldInfo>()> describe;        // parameters with their defaults
+};
+
+const Registry<PeKindEntry>& pe_registry();
+
+// Binds a `pe:` mapping: reads `kind`, then the kind's own fields. Errors go to `diag`.
+PeConfig bind_pe(const ConfigNode& node, Diag& diag);
+
+std::string pe_kind_name(const PeConfig& pe);
+YAML::Node emit_pe(const PeConfig& pe);  // with its `kind`, every field resolved
+
+// Storage widths of the operands and the output, for buffer and DRAM byte counts.
+struct OperandBits {
+  int a = 8;     // one activation element
+  int w = 8;     // one weight element
+  int out = 32;  // one output / partial-sum element
+};
+OperandBits operand_bits(const PeConfig& pe);
+
+}  // namespace tpesim::pe

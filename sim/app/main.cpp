@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `tpesim` command line: run, check-config, list-kinds, describe.
+// Exit codes: 0 success, 2 bad user input, 3 a model invariant broke (a bug), 1 anything else.
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "arch/arch_spec.h"
+#include "pe/pe_config.h"
+#include "sim/core/config_node.h"
+#include "sim/core/errors.h"
+#include "sim/report/reports.h"
+#include "sim/run.h"
+#include "sim/scalesim/scalesim_config.h"
+#include "sim/scalesim/scalesim_reports.h"
+#include "sim/version.h"
+#include "workloads/scalesim_topology.h"
+
+namespace {
+
+using namespace tpesim;
+namespace fs = std::filesystem;
+
+constexpr int kExitOk = 0;
+constexpr int kExitOther = 1;
+constexpr int kExitUser = 2;
+constexpr int kExitModel = 3;
+
+struct RunOptions {
+  std::string arch;                    // --arch
+  std::string workload;                // --workload
+  std::string scalesim_config;         // --scalesim-config
+  std::string topology;                // --topology
+  bool gemm_topology = false;          // --gemm
+  std::vector<std::string> overrides;  // --set
+  std::string fidelity;                // --fidelity
+  std::string timing;                  // --timing
+  bool values = false;                 // --values
+  bool verify = false;                 // --verify
+  std::string out;                     // --out
+};
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+workloads::Workload load_workload(const std::string& path, bool gemm_csv) {
+  if (ends_with(path, ".csv")) {
+    return workloads::load_scalesim_topology(
+        path, gemm_csv ? workloads::TopologyFormat::Gemm : workloads::TopologyFormat::Conv);
+  }
+  return workloads::load_gemm_yaml(path);
+}
+
+// CSV topologies say which format they are by their header: `Layer, M, N, K` is a GEMM list.
+bool csv_is_gemm(const std::string& path) {
+  std::ifstream in(path);
+  std::string header;
+  std::getline(in, header);
+  int fields = 0;
+  for (std::size_t start = 0; start <= header.size();) {
+    std::size_t comma = header.find(',', start);
+    if (comma == std::string::npos) comma = header.size();
+    if (header.find_first_not_of(" \t\r", start) < comma) ++fields;
+    start = comma + 1;
+  }
+  return fields == 4;
+}
+
+int run_command(const RunOptions& o) {
+  std::vector<std::string> overrides = o.overrides;
+  if (!o.fidelity.empty()) overrides.push_back("run.fidelity=" + o.fidelity);
+  if (!o.timing.empty()) overrides.push_back("run.timing=" + o.timing);
+  if (o.values) overrides.emplace_back("run.values=true");
+  if (o.verify) overrides.emplace_back("run.verify=true");
+
+  arch::ArchSpec spec;
+  workloads::Workload workload;
+  const bool scalesim = !o.scalesim_config.empty();
+  if (scalesim) {
+    if (!o.arch.empty() || !o.workload.empty()) {
+      throw UserError("error: --scalesim-config/--topology and --arch/--workload are exclusive");
+    }
+    const scalesim::ScalesimConfig cfg = scalesim::load_scalesim_config(o.scalesim_config);
+    for (const std::string& w : cfg.warnings) fmt::print(stderr, "{}\n", w);
+    std::string topology = o.topology.empty() ? cfg.topology_csv : o.topology;
+    if (topology.empty()) throw UserError("error: --topology is required with --scalesim-config");
+    // Route the mapped config through the binder so --set and --fidelity are checked the same way.
+    YAML::Emitter e;
+    e << arch::emit_arch(scalesim::to_arch(cfg));
+    ConfigDoc doc = ConfigDoc::from_string(e.c_str(), o.scalesim_config + " (as tpesim YAML)");
+    Diag diag;
+    for (const auto& s : overrides) doc.apply_override(s, diag);
+    diag.throw_if_any();
+    spec = arch::bind_arch(doc);
+    workload = workloads::load_scalesim_topology(topology, o.gemm_topology
+                                                               ? workloads::TopologyFormat::Gemm
+                                                               : workloads::TopologyFormat::Conv);
+  } else {
+    if (o.arch.empty() || o.workload.empty()) {
+      throw UserError(
+          "error: run needs --arch and --workload (or --scalesim-config and --topology)");
+    }
+    spec = arch::load_arch(o.arch, overrides);
+    workload = load_workload(o.workload, o.gemm_topology);
+  }
+  StagedOutput out{fs::path(o.out)};
+  const RunResult result = run_workload(spec, workload);
+  write_run_reports(result, out);
+  if (scalesim) scalesim::write_scalesim_reports(result, out);
+  out.commit();
+  fmt::print("{}: {} layers, {} cycles ({} stalled), utilization {:.2f} %\n", spec.name,
+             result.layers.size(), result.totals.cycles, result.totals.stall_cycles,
+             100 * result.totals.utilization);
+  fmt::print("report: {}\n", (fs::path(o.out) / "report.md").string());
+  return kExitOk;
+}
+
+int check_config_command(const std::vector<std::string>& files, bool gemm_csv) {
+  int failures = 0;
+  for (const std::string& f : files) {
+    try {
+      if (ends_with(f, ".cfg")) {
+        scalesim::load_scalesim_config(f);
+      } else if (ends_with(f, ".csv")) {
+        workloads::load_scalesim_topology(f, gemm_csv || csv_is_gemm(f)
+                                                 ? workloads::TopologyFormat::Gemm
+                                                 : workloads::TopologyFormat::Conv);
+      } else {
+        const ConfigDoc doc = ConfigDoc::from_file(f);
+        if (doc.root().child("gemms").present()) {
+          workloads::load_gemm_yaml(f);
+        } else {
+          arch::bind_arch(doc);
+        }
+      }
+      fmt::print("{}: ok\n", f);
+    } catch (const ConfigError& e) {
+      fmt::print(stderr, "{}\n", e.what());
+      ++failures;
+    } catch (const UserError& e) {
+      fmt::print(stderr, "{}\n", e.what());
+      ++failures;
+    }
+  }
+  return failures ? kExitUser : kExitOk;
+}
+
+void print_fields(const std::vector<FieldInfo>& fields) {
+  std::size_t key_w = 3, type_w = 4, value_w = 7;
+  for (const auto& f : fields) {
+    key_w = std::max(key_w, f.key.size());
+    type_w = std::max(type_w, f.type.size());
+    value_w = std::max(value_w, f.value.size());
+  }
+  fmt::print("  {:<{}}  {:<{}}  {:<{}}  {:<12}  {}\n", "key", key_w, "type", type_w, "default",
+             value_w, "unit", "meaning");
+  for (const auto& f : fields) {
+    fmt::print("  {:<{}}  {:<{}}  {:<{}}  {:<12}  {}\n", f.key, key_w, f.type, type_w, f.value,
+               value_w, f.unit.empty() ? "-" : f.unit, f.doc);
+  }
+}
+
+int list_kinds_command() {
+  fmt::print("PE kinds (array.pe.kind):\n");
+  for (const auto& [name, entry] : pe::pe_registry().entries()) {
+    fmt::print("  {:<12} {}\n", name, entry.doc);
+  }
+  fmt::print("array kinds (array.kind):\n");
+  fmt::print("  {:<12} {}\n", "systolic", "R x C systolic array, dataflow ws | os | is");
+  fmt::print("memory kinds (memory.kind):\n");
+  fmt::print("  {:<12} {}\n", "ideal", "no stalls; every operand tile fetched once");
+  fmt::print("  {:<12} {}\n", "buffered", "per-operand double-buffered SRAM and a DRAM model");
+  fmt::print("sections: run (fidelity, timing, values, verify, seed)\n");
+  fmt::print("Use `tpesim describe KIND` for every parameter.\n");
+  return kExitOk;
+}
+
+int describe_command(const std::string& kind) {
+  if (const pe::PeKindEntry* e = pe::pe_registry().find(kind)) {
+    fmt::print("PE kind `{}`: {}\nkeys under array.pe:\n", kind, e->doc);
+    print_fields(e->describe());
+    return kExitOk;
+  }
+  if (kind == "systolic") {
+    fmt::print("array kind `systolic`: R x C systolic array\nkeys under array:\n");
+    print_fields(arch::describe_array_fields());
+    fmt::print("  {:<8}  the PE, a mapping with `kind` (see list-kinds)\n", "pe");
+    return kExitOk;
+  }
+  if (kind == "memory" || kind == "ideal" || kind == "buffered") {
+    fmt::print("memory system (memory.kind: ideal | buffered)\nkeys under memory:\n");
+    print_fields(describe_fields(arch::MemorySpec::fields(), arch::MemorySpec{}));
+    return kExitOk;
+  }
+  if (kind == "run") {
+    fmt::print("run options\nkeys under run:\n");
+    print_fields(describe_fields(arch::RunSpec::fields(), arch::RunSpec{}));
+    return kExitOk;
+  }
+  std::vector<std::string> known = pe::pe_registry().names();
+  known.insert(known.end(), {"systolic", "memory", "run"});
+  const std::string hint = closest_match(kind, known);
+  throw UserError(fmt::format("error: unknown kind '{}'{}; see `tpesim list-kinds`", kind,
+                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tpesim: cycle-level simulator of quantized tensor-processing hardware"};
+  app.set_version_flag("--version", std::string("tpesim ") + kTpesimVersion);
+  app.require_subcommand(1);
+  app.failure_message(CLI::FailureMessage::help);
+
+  RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run", "simulate a workload on an architecture and write reports into --out");
+  run_cmd->add_option("--arch", run.arch, "architecture YAML (see configs/arch)");
+  run_cmd->add_option("--workload", run.workload,
+                      "workload: GEMM list YAML, or SCALE-Sim topology CSV");
+  run_cmd->add_option("--scalesim-config", run.scalesim_config,
+                      "SCALE-Sim v2 .cfg (INI) instead of --arch");
+  run_cmd->add_option("--topology", run.topology,
+                      "SCALE-Sim topology CSV (with --scalesim-config)");
+  run_cmd->add_flag("--gemm", run.gemm_topology, "the topology CSV is `Layer, M, N, K,` rows");
+  run_cmd->add_option("--set", run.overrides,
+                      "override a config value: key.path=value (repeatable)");
+  run_cmd
+      ->add_option("--fidelity", run.fidelity, "fast | cycle (default: the config's run.fidelity)")
+      ->check(CLI::IsMember({"fast", "cycle"}));
+  run_cmd
+      ->add_option("--timing", run.timing, "overlap | scalesim (default: the config's run.timing)")
+      ->check(CLI::IsMember({"overlap", "scalesim"}));
+  run_cmd->add_flag("--values", run.values, "compute output values in fast fidelity");
+  run_cmd->add_flag("--verify", run.verify, "check outputs against the CPU golden GEMM");
+  run_cmd->add_option("--out", run.out, "output folder for the reports")->required();
+
+  std::vector<std::string> check_files;
+  bool check_gemm = false;
+  CLI::App* check_cmd = app.add_subcommand(
+      "check-config", "validate configs, workloads, SCALE-Sim .cfg and topology CSV files");
+  check_cmd->add_option("files", check_files, "files to check")->required();
+  check_cmd->add_flag("--gemm", check_gemm, "CSV files are `Layer, M, N, K,` topologies");
+
+  CLI::App* list_cmd = app.add_subcommand("list-kinds", "list PE, array and memory kinds");
+  std::string describe_kind;
+  CLI::App* describe_cmd =
+      app.add_subcommand("describe", "every parameter of a kind: type, default, unit, meaning");
+  describe_cmd->add_option("kind", describe_kind, "a kind from list-kinds, or memory / run")
+      ->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUser;
+  }
+
+  try {
+    if (run_cmd->parsed()) return run_command(run);
+    if (check_cmd->parsed()) return check_config_command(check_files, check_gemm);
+    if (list_cmd->parsed()) return list_kinds_command();
+    if (describe_cmd->parsed()) return describe_command(describe_kind);
+  } catch (const ConfigError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return kExitUser;
+  } catch (const UserError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+    return kExitUser;
+  } catch (const ModelError& e) {
+    fmt::print(stderr, "tpesim: internal error (a simulator bug, please report it):\n{}\n",
+               e.what());
+    return kExitModel;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "tpesim: error: {}\n", e.what());
+    return kExitOther;
+  }
+  return kExitOther;
+}

@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/run.h"
+
+namespace tpesim {
+
+RunResult run_workload(const arch::ArchSpec& arch, const workloads::Workload& workload) {
+  RunResult result;
+  result.arch = arch;
+  result.workload = workload;
+  for (std::size_t i = 0; i < workload.layers.size(); ++i) {
+    const workloads::Gemm& gemm = workload.layers[i];
+    const arch::LayerRun run = arch::simulate_layer(arch, gemm, static_cast<std::int64_t>(i));
+    result.layers.push_back(LayerResult{gemm, run.stats});
+    RunTotals& t = result.totals;
+    t.cycles += run.stats.cycles * gemm.count;
+    t.compute_cycles += run.stats.compute_cycles * gemm.count;
+    t.stall_cycles += run.stats.stall_cycles * gemm.count;
+    t.macs += run.stats.macs * gemm.count;
+  }
+  RunTotals& t = result.totals;
+  const double pes = static_cast<double>(arch.array.rows) * arch.array.cols;
+  t.utilization =
+      t.cycles > 0 ? static_cast<double>(t.macs) / (static_cast<double>(t.cycles) * pes) : 0;
+  return result;
+}
+
+}  // namespace tpesim

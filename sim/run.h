@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// Runs a workload (a list of GEMM layers) on one architecture and totals the results.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/arch_spec.h"
+#include "arch/simulate.h"
+#include "workloads/gemm.h"
+
+namespace tpesim {
+
+struct LayerResult {
+  workloads::Gemm gemm;    // the layer
+  arch::LayerStats stats;  // one instance of it
+};
+
+struct RunTotals {
+  std::int64_t cycles = 0;          // sum over layers of cycles x count
+  std::int64_t compute_cycles = 0;  // same with ideal memory
+  std::int64_t stall_cycles = 0;    // cycles - compute_cycles
+  std::int64_t macs = 0;            // sum of macs x count
+  double utilization = 0;           // macs / (cycles x R x C)
+};
+
+struct RunResult {
+  arch::ArchSpec arch;              // resolved architecture
+  workloads::Workload workload;     // what ran
+  std::vector<LayerResult> layers;  // in workload order
+  RunTotals totals;
+};
+
+RunResult run_workload(const arch::ArchSpec& arch, const workloads::Workload& workload);
+
+}  // namespace tpesim

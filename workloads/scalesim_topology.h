@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// SCALE-Sim v2 topology CSVs (conv layers, or `Layer, M, N, K` GEMMs), lowered to GEMMs exactly
+// as SCALE-Sim v2 lowers them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "workloads/gemm.h"
+
+namespace tpesim::workloads {
+
+enum class TopologyFormat { Conv, Gemm };
+
+// One conv layer as SCALE-Sim describes it; to_gemm() lowers it (no padding).
+// NOTE(model): ofmap = floor((ifmap - filter) / stride) + 1, the number of windows that fit.
+// SCALE-Sim v2 computes ceil((ifmap - filter + stride) / stride), which is one more whenever
+// the stride does not divide (ifmap - filter) (AlexNet conv1: 55 x 55 there, 54 x 54 here).
+struct ConvLayer {
+  std::string name;
+  std::int64_t ifmap_h = 0, ifmap_w = 0;    // input feature map, pixels
+  std::int64_t filter_h = 0, filter_w = 0;  // filter window, pixels
+  std::int64_t channels = 0;                // input channels
+  std::int64_t num_filters = 0;             // output channels
+  std::int64_t stride_h = 1;                // vertical stride, pixels (CSV field 8)
+  std::int64_t stride_w = 1;                // horizontal stride, pixels (field 9, else stride_h)
+  std::int64_t ofmap_h() const { return (ifmap_h - filter_h) / stride_h + 1; }
+  std::int64_t ofmap_w() const { return (ifmap_w - filter_w) / stride_w + 1; }
+  Gemm to_gemm() const;
+};
+
+// Reads a topology CSV; every malformed field is reported with line and column (ConfigError).
+//
+// Conv rows: `name, ifmap_h, ifmap_w, filter_h, filter_w, channels, num_filters, stride[, x]`.
+// The optional 9th field x is either an integer (the horizontal stride; the 8th field is then
+// the vertical one, as in SCALE-Sim v2.0) or an N:M sparsity ratio (newer SCALE-Sim v2).
+// A layer whose name contains "DP" is depth-wise: like SCALE-Sim, it becomes `channels`
+// layers named `<name>Channel_<i>`, each with one channel.
+// GEMM rows: `name, M, N, K[, N:M]`.
+// NOTE(model): only dense ratios (N == M) are accepted; N:M sparsity is not modelled.
+// The first non-blank row is the header and is skipped. A trailing comma is optional.
+// A missing file is a UserError.
+Workload load_scalesim_topology(const std::string& path, TopologyFormat format);
+
+}  // namespace tpesim::workloads
