@@ -56,6 +56,7 @@ ArchSpec bind_arch(const ConfigDoc& doc) {
     diag.error(root.loc(), "", "expected a mapping with `array`, `memory` and `run`");
     diag.throw_if_any();
   }
+  report_duplicate_keys(root, diag);
   const std::vector<std::string> top = {"name", "array", "memory", "run"};
   for (const std::string& key : root.keys()) {
     if (std::find(top.begin(), top.end(), key) != top.end()) continue;

@@ -19,6 +19,10 @@
 
 namespace tpesim::arch {
 
+// The order in which rows are evaluated each cycle. Two-phase clocking makes it irrelevant;
+// tests pass shuffled orders to prove that. Empty means top to bottom.
+using RowOrder = std::vector<int>;
+
 template <class Arith>
 struct CycleRunResult {
   std::vector<typename Arith::Acc> out;  // M x N outputs, row-major
@@ -112,8 +116,8 @@ template <class Arith>
 template <class Arith, bool kStationaryIsA>
 CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometry& g,
                                            const GemmOperands& op, const std::vector<Fold>& folds,
-                                           const std::vector<FoldTimes>& times,
-                                           std::int64_t until) {
+                                           const std::vector<FoldTimes>& times, std::int64_t until,
+                                           const RowOrder& order = {}) {
   using Acc = typename Arith::Acc;
   using Operand = typename Arith::Operand;
   using namespace detail;
@@ -214,7 +218,8 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
     // Evaluate every PE from committed state.
     const int nxt = cur ^ 1;
     std::uint32_t hazards = 0;
-    for (int r = 0; r < R; ++r) {
+    for (int i = 0; i < R; ++i) {
+      const int r = order.empty() ? i : order[static_cast<std::size_t>(i)];
       const std::size_t base = static_cast<std::size_t>(r) * C;
       const std::size_t xbase = static_cast<std::size_t>(r) * XW;
       const RowActivity row = stationary_row<Arith, kStationaryIsA>(
@@ -278,7 +283,7 @@ CycleRunResult<Arith> run_output_stationary_array(const Arith& arith, const Fold
                                                   const GemmOperands& op,
                                                   const std::vector<Fold>& folds,
                                                   const std::vector<FoldTimes>& times,
-                                                  std::int64_t until) {
+                                                  std::int64_t until, const RowOrder& order = {}) {
   using Acc = typename Arith::Acc;
   using Operand = typename Arith::Operand;
   using namespace detail;
@@ -348,7 +353,8 @@ CycleRunResult<Arith> run_output_stationary_array(const Arith& arith, const Fold
     }
     const int nxt = cur ^ 1;
     std::int64_t emitted = 0;
-    for (int r = 0; r < R; ++r) {
+    for (int i = 0; i < R; ++i) {
+      const int r = order.empty() ? i : order[static_cast<std::size_t>(i)];
       const std::size_t base = static_cast<std::size_t>(r) * C;
       const std::size_t abase = static_cast<std::size_t>(r) * AW;
       const RowActivity row = output_stationary_row<Arith>(

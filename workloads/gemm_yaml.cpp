@@ -18,6 +18,7 @@ Workload load_gemm_yaml(const std::string& path) {
     diag.error(root.loc(), "", "expected a mapping with a `gemms` list");
     diag.throw_if_any();
   }
+  report_duplicate_keys(root, diag);
   for (const std::string& key : root.keys()) {
     if (key != "gemms") {
       const std::string hint = closest_match(key, {"gemms"});

@@ -13,9 +13,10 @@ namespace tpesim::workloads {
 enum class TopologyFormat { Conv, Gemm };
 
 // One conv layer as SCALE-Sim describes it; to_gemm() lowers it (no padding).
-// NOTE(model): ofmap = floor((ifmap - filter) / stride) + 1, the number of windows that fit.
-// SCALE-Sim v2 computes ceil((ifmap - filter + stride) / stride), which is one more whenever
-// the stride does not divide (ifmap - filter) (AlexNet conv1: 55 x 55 there, 54 x 54 here).
+// NOTE(model): ofmap = ceil((ifmap - filter + stride) / stride), SCALE-Sim v2's rule
+// (topology_utils.py), so cycle counts match it. That is one more than the number of windows
+// that fit, floor((ifmap - filter) / stride) + 1, whenever the stride does not divide
+// (ifmap - filter): AlexNet conv1 is 55 x 55 (SCALE-Sim), not 54 x 54.
 struct ConvLayer {
   std::string name;
   std::int64_t ifmap_h = 0, ifmap_w = 0;    // input feature map, pixels
@@ -24,8 +25,8 @@ struct ConvLayer {
   std::int64_t num_filters = 0;             // output channels
   std::int64_t stride_h = 1;                // vertical stride, pixels (CSV field 8)
   std::int64_t stride_w = 1;                // horizontal stride, pixels (field 9, else stride_h)
-  std::int64_t ofmap_h() const { return (ifmap_h - filter_h) / stride_h + 1; }
-  std::int64_t ofmap_w() const { return (ifmap_w - filter_w) / stride_w + 1; }
+  std::int64_t ofmap_h() const { return (ifmap_h - filter_h + 2 * stride_h - 1) / stride_h; }
+  std::int64_t ofmap_w() const { return (ifmap_w - filter_w + 2 * stride_w - 1) / stride_w; }
   Gemm to_gemm() const;
 };
 

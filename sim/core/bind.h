@@ -253,6 +253,7 @@ void bind_fields(const ConfigNode& node, const std::tuple<Field<Spec, T>...>& fi
   std::vector<std::string> known;
   std::apply([&](const auto&... f) { (known.emplace_back(f.key), ...); }, fields);
   for (auto k : extra_keys) known.emplace_back(k);
+  report_duplicate_keys(node, diag);
   for (const std::string& key : node.keys()) {
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
     const std::string hint = closest_match(key, known);

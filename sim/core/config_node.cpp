@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
@@ -26,7 +27,7 @@ std::string ConfigNode::key_path(std::string_view key) const {
 
 namespace {
 // The override that covers `path` (the path itself or one of its prefixes), if any.
-const SourceLoc* override_for(const OverrideLocs* overrides, const std::string& path) {
+const OverrideLoc* override_for(const OverrideLocs* overrides, const std::string& path) {
   if (!overrides) return nullptr;
   for (const auto& [key, loc] : *overrides) {
     if (path == key || (path.size() > key.size() && path.compare(0, key.size(), key) == 0 &&
@@ -39,7 +40,7 @@ const SourceLoc* override_for(const OverrideLocs* overrides, const std::string& 
 }  // namespace
 
 SourceLoc ConfigNode::loc() const {
-  if (const SourceLoc* o = override_for(m_overrides.get(), m_path)) return *o;
+  if (const OverrideLoc* o = override_for(m_overrides.get(), m_path)) return o->value;
   if (!m_node.IsDefined()) return m_fallback;
   const YAML::Mark mark = m_node.Mark();
   if (mark.is_null()) return m_fallback;
@@ -48,7 +49,9 @@ SourceLoc ConfigNode::loc() const {
 
 SourceLoc ConfigNode::key_loc(std::string_view key) const {
   const std::string child_path = key_path(key);
-  if (const SourceLoc* o = override_for(m_overrides.get(), child_path)) return *o;
+  if (const OverrideLoc* o = override_for(m_overrides.get(), child_path)) {
+    return m_overrides->count(child_path) ? o->key : o->value;
+  }
   if (m_node.IsMap()) {
     for (auto it = m_node.begin(); it != m_node.end(); ++it) {
       if (it->first.IsScalar() && it->first.Scalar() == key) {
@@ -95,6 +98,22 @@ std::vector<ConfigNode> ConfigNode::elements() const {
     out.push_back(std::move(item));
   }
   return out;
+}
+
+void report_duplicate_keys(const ConfigNode& node, Diag& diag) {
+  if (!node.is_map()) return;
+  std::vector<std::string> seen;
+  for (auto it = node.yaml().begin(); it != node.yaml().end(); ++it) {
+    if (!it->first.IsScalar()) continue;
+    const std::string& key = it->first.Scalar();
+    if (std::find(seen.begin(), seen.end(), key) == seen.end()) {
+      seen.push_back(key);
+      continue;
+    }
+    const YAML::Mark mark = it->first.Mark();
+    diag.error(SourceLoc{node.source(), mark.line + 1, mark.column + 1}, node.key_path(key),
+               "duplicate key (it is already set above)");
+  }
 }
 
 ConfigDoc ConfigDoc::from_file(const std::string& path) {
@@ -185,7 +204,7 @@ void ConfigDoc::apply_override(std::string_view assignment, Diag& diag) {
       node.reset(next);
     }
   }
-  (*m_overrides)[path] = value_loc;
+  (*m_overrides)[path] = OverrideLoc{SourceLoc{source, 1, base_col}, value_loc};
 }
 
 ConfigNode ConfigDoc::root() const { return ConfigNode(m_root, "", m_source, m_overrides); }

@@ -14,8 +14,13 @@
 
 namespace tpesim {
 
-// Locations of values that came from `--set key.path=value`, keyed by key path.
-using OverrideLocs = std::map<std::string, SourceLoc, std::less<>>;
+// Where a `--set key.path=value` wrote its key and its value.
+struct OverrideLoc {
+  SourceLoc key;    // the key path's first character
+  SourceLoc value;  // the value's first character
+};
+// Locations of values that came from `--set`, keyed by key path.
+using OverrideLocs = std::map<std::string, OverrideLoc, std::less<>>;
 
 // A read-only view of one YAML node: its value, its dotted key path and where it came from.
 // A missing child is a valid ConfigNode with present() == false that points at its parent.
@@ -29,12 +34,15 @@ class ConfigNode {
   bool is_map() const { return m_node.IsMap(); }
   bool is_sequence() const { return m_node.IsSequence(); }
   bool is_scalar() const { return m_node.IsScalar(); }
-  // True for a scalar written in quotes ('8' or "8"): never a number or a boolean.
-  bool is_quoted() const { return m_node.IsScalar() && m_node.Tag() == "!"; }
+  // True for a scalar written in quotes ('8' or "8") or tagged !!str: never a number or boolean.
+  bool is_quoted() const {
+    return m_node.IsScalar() && (m_node.Tag() == "!" || m_node.Tag() == "tag:yaml.org,2002:str");
+  }
   const std::string& scalar() const { return m_node.Scalar(); }
   const YAML::Node& yaml() const { return m_node; }
 
   const std::string& path() const { return m_path; }
+  const std::shared_ptr<const SourceText>& source() const { return m_source; }
   std::string key_path(std::string_view key) const;
   // Where this node's value starts; the parent's position when the node is missing.
   SourceLoc loc() const;
@@ -52,6 +60,10 @@ class ConfigNode {
   std::shared_ptr<const SourceText> m_source;       // the file this node was read from
   std::shared_ptr<const OverrideLocs> m_overrides;  // `--set` locations, may be null
 };
+
+// A key written twice in one mapping is an error at its second occurrence (yaml-cpp keeps both
+// and lookups would silently take the first).
+void report_duplicate_keys(const ConfigNode& node, Diag& diag);
 
 // A parsed YAML document that owns its text. Parse errors are reported as ConfigError.
 class ConfigDoc {

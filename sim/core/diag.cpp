@@ -94,6 +94,8 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {
     const std::size_t d = edit_distance(word, c);
+    // A suggestion must share more than it changes: never "did you mean 'n'?" for "cnt".
+    if (d >= std::min(word.size(), c.size())) continue;
     if (d < best_distance) {
       best_distance = d;
       best = c;

@@ -69,7 +69,7 @@ TEST(ScalesimParityTest, RandomGemmsMatchClosedForms) {
 TEST(ScalesimParityTest, ConvLayersLowerLikeScalesim) {
   const workloads::ConvLayer conv{"Conv1", 224, 224, 11, 11, 3, 96, 4, 4};
   const workloads::Gemm g = conv.to_gemm();
-  EXPECT_EQ(g.m, 54 * 54);  // floor((224 - 11) / 4) + 1 = 54
+  EXPECT_EQ(g.m, 55 * 55);  // SCALE-Sim: ceil((224 - 11 + 4) / 4) = 55
   EXPECT_EQ(g.n, 96);
   EXPECT_EQ(g.k, 11 * 11 * 3);
   for (Dataflow df : {Dataflow::Ws, Dataflow::Os, Dataflow::Is}) {

@@ -256,8 +256,7 @@ TEST(IntMacTest, WidestAccumulatorBoundary) {
   EXPECT_EQ(ov, 3u);
 }
 
-// 32-bit accumulator storage gives the same values and overflow counts as 64-bit storage for
-// every accumulator of at most 32 bits, including at the 32-bit boundary.
+// int32 accumulator storage matches int64 storage (values and overflows) for acc_bits <= 32.
 TEST(IntMacTest, Int32StorageMatchesInt64Storage) {
   const auto values = all_signed(8);
   for (int acc_bits : {16, 24, 32}) {

@@ -619,3 +619,43 @@ TEST(ConfigTest, NodeKeyAndValuePositions) {
 
 }  // namespace
 }  // namespace tpesim
+
+namespace tpesim {
+namespace {
+
+// A key written twice is an error at its second occurrence, never a silent first-wins.
+TEST(ConfigDuplicateKeyTest, SecondOccurrenceIsLocated) {
+  struct Spec {
+    int rows = 1;
+    static const auto& fields() {
+      static const auto kFields = std::tuple{Field<Spec, int>{"rows", &Spec::rows, "rows"}};
+      return kFields;
+    }
+  };
+  const ConfigDoc doc = ConfigDoc::from_string("rows: 4\nrows: 8\n", "dup.yaml");
+  Spec spec;
+  Diag diag;
+  bind_fields(doc.root(), Spec::fields(), spec, diag);
+  ASSERT_EQ(diag.size(), 1u);
+  EXPECT_EQ(diag.items()[0].loc.line, 2);
+  EXPECT_EQ(diag.items()[0].loc.col, 1);
+  EXPECT_EQ(diag.items()[0].message, "duplicate key (it is already set above)");
+}
+
+// A value tagged !!str is a string, so it cannot bind to an integer field.
+TEST(ConfigDuplicateKeyTest, StrTaggedValueIsNotAnInteger) {
+  const ConfigDoc doc = ConfigDoc::from_string("rows: !!str 8\n", "tag.yaml");
+  int value = 0;
+  Diag diag;
+  EXPECT_FALSE(ValueTraits<int>::parse(doc.root().child("rows"), value, diag));
+  EXPECT_EQ(diag.size(), 1u);
+}
+
+// Suggestions must share more than they change: no "did you mean 'n'?" for "cnt".
+TEST(ConfigDuplicateKeyTest, NoSuggestionShorterThanTheEdit) {
+  EXPECT_EQ(closest_match("cnt", {"m", "n", "k", "count"}), "count");
+  EXPECT_EQ(closest_match("zz", {"m", "n", "k"}), "");
+}
+
+}  // namespace
+}  // namespace tpesim

@@ -64,29 +64,29 @@ void expect_gemm(const Gemm& g, const std::string& name, std::int64_t m, std::in
   EXPECT_EQ(g.count, 1) << name;
 }
 
-// A conv row lowers to M = ofmap_h * ofmap_w (ofmap = floor((H - F) / S) + 1), N = filters,
-// K = Fh * Fw * C (AlexNet conv1: 54 x 54 = 2916, 96, 11 * 11 * 3 = 363).
+// Conv lowers to M = ofmap_h * ofmap_w with SCALE-Sim's ofmap = ceil((H - F + S) / S);
+// N = filters; K = Fh*Fw*C.
 TEST(TopologyTest, ConvRowLowersToGemm) {
   const Workload w = load("alexnet1.csv", std::string(kConvHeader) +
                                               "Conv1, 224, 224, 11, 11, 3, 96, 4,\n"
                                               "Conv2, 27, 27, 5, 5, 96, 256, 1,\n"
                                               "Odd, 10, 7, 3, 2, 4, 8, 2,\n");
   ASSERT_EQ(w.layers.size(), 3u);
-  expect_gemm(w.layers[0], "Conv1", 2916, 96, 363);
+  expect_gemm(w.layers[0], "Conv1", 3025, 96, 363);  // AlexNet conv1: 55 x 55, 11 * 11 * 3
   expect_gemm(w.layers[1], "Conv2", 23 * 23, 256, 5 * 5 * 96);
-  expect_gemm(w.layers[2], "Odd", 4 * 3, 8, 3 * 2 * 4);  // (10-3)/2+1 = 4, (7-2)/2+1 = 3
+  expect_gemm(w.layers[2], "Odd", 5 * 4, 8, 3 * 2 * 4);  // ceil((10-3+2)/2) = 5, ceil(7/2) = 4
   EXPECT_EQ(w.source, testing::TempDir() + "/tpesim_topology_alexnet1.csv");
 }
 
-// Number of window placements 0, S, 2S, ... that fit in `size` (counted, not divided).
+// Window placements 0, S, 2S, ... as SCALE-Sim counts them (counted, not divided): every start
+// before size - filter + S, i.e. the whole windows plus a last one that may hang over the edge.
 std::int64_t placements(std::int64_t size, std::int64_t filter, std::int64_t stride) {
   std::int64_t count = 0;
-  for (std::int64_t start = 0; start + filter <= size; start += stride) ++count;
+  for (std::int64_t start = 0; start + filter < size + stride; start += stride) ++count;
   return count;
 }
 
-// Random conv shapes (fixed seed): M counts the valid window placements (no padding, no partial
-// windows), i.e. floor((H - F) / S) + 1 per dimension.
+// Random conv shapes (fixed seed): M counts window placements as SCALE-Sim does (no padding).
 TEST(TopologyTest, ConvLoweringCountsWindowPlacements) {
   std::mt19937_64 rng(20240601);  // fixed seed
   std::uniform_int_distribution<std::int64_t> size(1, 300), filt(1, 12), chan(1, 64), stride(1, 7);
@@ -125,7 +125,7 @@ TEST(TopologyTest, ConvToleratesLayoutVariations) {
   ASSERT_EQ(w.layers.size(), 3u);
   expect_gemm(w.layers[0], "A", 36, 4, 18);
   expect_gemm(w.layers[1], "B", 36, 4, 18);
-  expect_gemm(w.layers[2], "C", 16, 1, 1);
+  expect_gemm(w.layers[2], "C", 25, 1, 1);  // ceil((8-1+2)/2) = 5 per side
 }
 
 // The first non-blank row is the header whatever it contains, and is never parsed.
@@ -361,9 +361,9 @@ TEST(TopologyTest, ConvNinthFieldIntegerIsStrideWidth) {
                                              "T, 10, 10, 3, 3, 1, 5, 2, 1\n"
                                              "Same, 10, 10, 3, 3, 1, 5, 2,\n");
   ASSERT_EQ(w.layers.size(), 3u);
-  expect_gemm(w.layers[0], "R", 8 * 4, 5, 9);  // ofmap 8 rows x 4 cols
-  expect_gemm(w.layers[1], "T", 4 * 8, 5, 9);
-  expect_gemm(w.layers[2], "Same", 4 * 4, 5, 9);
+  expect_gemm(w.layers[0], "R", 8 * 5, 5, 9);  // ofmap 8 rows x ceil(9 / 2) = 5 cols
+  expect_gemm(w.layers[1], "T", 5 * 8, 5, 9);
+  expect_gemm(w.layers[2], "Same", 5 * 5, 5, 9);
   const auto errs =
       load_errors("stride2_bad.csv", std::string(kConvHeader) + "R, 10, 10, 3, 3, 1, 5, 1, 0,\n");
   ASSERT_EQ(errs.size(), 1u);
@@ -376,7 +376,7 @@ TEST(TopologyTest, ConvNinthFieldRatioIsSparsity) {
   const Workload w =
       load("conv_nm.csv", std::string(kConvHeader) + "A, 10, 10, 3, 3, 2, 5, 2, 1:1,\n");
   ASSERT_EQ(w.layers.size(), 1u);
-  expect_gemm(w.layers[0], "A", 16, 5, 18);  // stride 2 both ways
+  expect_gemm(w.layers[0], "A", 25, 5, 18);  // stride 2 both ways: ceil(9 / 2) = 5
   const std::string row = "B, 10, 10, 3, 3, 2, 5, 2, 2:4,";
   const auto errs = load_errors("conv_nm_bad.csv", std::string(kConvHeader) + row + "\n");
   ASSERT_EQ(errs.size(), 1u);
@@ -400,8 +400,7 @@ TEST(TopologyTest, TooManyFieldsLocated) {
   EXPECT_EQ(errs[0].message, "expected at most 5 fields, got 6");
 }
 
-// A depth-wise row ("DP" in the name) becomes one single-channel layer per channel,
-// named <name>Channel_<i>, like SCALE-Sim.
+// A depth-wise row ("DP" in the name) becomes one 1-channel layer <name>Channel_<i> per channel.
 TEST(TopologyTest, DepthwiseRowSplitsPerChannel) {
   const Workload w = load("dw.csv", std::string(kConvHeader) +
                                         "Conv1, 10, 10, 3, 3, 4, 6, 1,\n"
@@ -409,9 +408,9 @@ TEST(TopologyTest, DepthwiseRowSplitsPerChannel) {
                                         "Conv3, 10, 10, 1, 1, 3, 7, 1,\n");
   ASSERT_EQ(w.layers.size(), 5u);
   expect_gemm(w.layers[0], "Conv1", 64, 6, 36);
-  expect_gemm(w.layers[1], "Conv2_DPChannel_0", 16, 1, 9);
-  expect_gemm(w.layers[2], "Conv2_DPChannel_1", 16, 1, 9);
-  expect_gemm(w.layers[3], "Conv2_DPChannel_2", 16, 1, 9);
+  expect_gemm(w.layers[1], "Conv2_DPChannel_0", 25, 1, 9);
+  expect_gemm(w.layers[2], "Conv2_DPChannel_1", 25, 1, 9);
+  expect_gemm(w.layers[3], "Conv2_DPChannel_2", 25, 1, 9);
   expect_gemm(w.layers[4], "Conv3", 100, 7, 3);
   // "dp" in lower case is not depth-wise (SCALE-Sim's test is case-sensitive).
   const Workload lower =
@@ -428,6 +427,26 @@ TEST(TopologyTest, DepthwiseExpansionNamesMustBeUnique) {
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].loc.line, 3);
   EXPECT_EQ(errs[0].message, "duplicate layer name 'DPChannel_1'");
+  // The other way round: an expansion that hits an earlier name is reported at the DP row.
+  const auto errs2 = load_errors("dw_dup2.csv", std::string(kConvHeader) +
+                                                    "DPChannel_1, 4, 4, 2, 2, 1, 2, 1,\n"
+                                                    "DP, 4, 4, 2, 2, 3, 2, 1,\n");
+  ASSERT_EQ(errs2.size(), 1u);
+  EXPECT_EQ(errs2[0].loc.line, 3);
+  EXPECT_EQ(errs2[0].loc.col, 1);
+  EXPECT_EQ(errs2[0].message, "duplicate layer name 'DPChannel_1' (from depth-wise expansion)");
+}
+
+// A depth-wise row may expand to at most 65536 layers; more is an error at the channel count.
+TEST(TopologyTest, DepthwiseChannelCountBounded) {
+  const std::string row = "DW_DP, 4, 4, 2, 2, 65537, 2, 1,";
+  const auto errs = load_errors("dw_many.csv", std::string(kConvHeader) + row + "\n");
+  ASSERT_EQ(errs.size(), 1u);
+  EXPECT_EQ(errs[0].loc.col, col_of(row, "65537"));
+  EXPECT_EQ(errs[0].path, "Channels");
+  EXPECT_EQ(errs[0].message,
+            "a depth-wise layer expands to one layer per channel; at most 65536 channels are "
+            "supported, got 65537");
 }
 
 // A lowered GEMM must stay within the GEMM bounds (2^24), with no integer overflow on the way.
@@ -463,8 +482,11 @@ TEST(TopologyTest, ConvLayerToGemmUsesBothStrides) {
   c.num_filters = 7;
   c.stride_h = 4;
   c.stride_w = 3;
-  EXPECT_EQ(c.ofmap_h(), 3);  // (11-3)/4+1
-  EXPECT_EQ(c.ofmap_w(), 6);  // (20-5)/3+1
+  EXPECT_EQ(c.ofmap_h(), 3);  // ceil((11-3+4)/4)
+  EXPECT_EQ(c.ofmap_w(), 6);  // ceil((20-5+3)/3)
+  c.ifmap_w = 21;
+  EXPECT_EQ(c.ofmap_w(), 7);  // ceil((21-5+3)/3): SCALE-Sim counts a partial last window
+  c.ifmap_w = 20;
   const Gemm g = c.to_gemm();
   expect_gemm(g, "c", 18, 7, 30);
 }
