@@ -7,11 +7,32 @@
 
 namespace tpesim::arch {
 
+// Operands as the buffers hold them: integer kinds store signed values, float kinds store the
+// bit patterns of their format (in the low bits).
 struct GemmOperands {
   std::int64_t m = 0, n = 0, k = 0;  // dimensions
-  std::vector<std::int32_t> a;       // M x K activations
-  std::vector<std::int32_t> w;       // K x N weights
+  std::vector<std::int32_t> a;       // M x K activation codes
+  std::vector<std::int32_t> w;       // K x N weight codes
 };
+
+// Operands in the form a PE kind's arithmetic computes on (Arith::Operand), decoded once.
+template <class Operand>
+struct OperandMatrices {
+  std::int64_t m = 0, n = 0, k = 0;  // dimensions
+  std::vector<Operand> a;            // M x K
+  std::vector<Operand> w;            // K x N
+};
+
+template <class Arith>
+OperandMatrices<typename Arith::Operand> prepare_operands(const Arith& arith,
+                                                          const GemmOperands& op) {
+  OperandMatrices<typename Arith::Operand> out{op.m, op.n, op.k, {}, {}};
+  out.a.reserve(op.a.size());
+  out.w.reserve(op.w.size());
+  for (std::int32_t code : op.a) out.a.push_back(arith.decode_a(static_cast<std::uint32_t>(code)));
+  for (std::int32_t code : op.w) out.w.push_back(arith.decode_w(static_cast<std::uint32_t>(code)));
+  return out;
+}
 
 struct ArrayActivity {
   std::int64_t macs = 0;        // MACs with a real operand pair

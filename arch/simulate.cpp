@@ -7,6 +7,7 @@
 #include "arch/memory_model.h"
 #include "arch/systolic_cycle.h"
 #include "arch/systolic_fast.h"
+#include "pe/pe_config.h"
 #include "sim/core/errors.h"
 #include "workloads/golden_gemm.h"
 #include "workloads/operands.h"
@@ -53,11 +54,14 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
   const bool cycle = arch.run.fidelity == Fidelity::Cycle;
   const bool want_values = cycle || arch.run.values || arch.run.verify;
   GemmOperands generated;
-  const GemmOperands* op = given;
-  if (want_values && !op) {
+  const GemmOperands* codes = given;
+  if (want_values && !codes) {
     generated = make_operands(arch, gemm, layer_index);
-    op = &generated;
+    codes = &generated;
   }
+  OperandMatrices<typename Arith::Operand> prepared;
+  if (want_values) prepared = prepare_operands(arith, *codes);
+  const OperandMatrices<typename Arith::Operand>* op = &prepared;
   std::vector<typename Arith::Acc> out;
   if (cycle) {
     std::int64_t until = 0;
@@ -90,15 +94,18 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
   s.utilization = static_cast<double>(s.macs) / (static_cast<double>(s.cycles) * g.rows * g.cols);
   if (want_values) {
     s.has_values = true;
-    run.outputs.assign(out.begin(), out.end());
+    run.outputs.reserve(out.size());
+    for (const auto& acc : out) run.outputs.push_back(arith.output(acc));
     s.output_fingerprint = workloads::fingerprint(run.outputs);
     if (arch.run.verify) {
       std::uint64_t golden_overflows = 0;
-      const auto golden =
-          workloads::golden_gemm(reference, op->m, op->n, op->k, op->a, op->w, &golden_overflows);
+      const auto ref_op = prepare_operands(reference, *codes);
+      const auto golden = workloads::golden_gemm(reference, ref_op.m, ref_op.n, ref_op.k, ref_op.a,
+                                                 ref_op.w, &golden_overflows);
       for (std::size_t i = 0; i < golden.size(); ++i) {
-        TPESIM_CHECK(golden[i] == static_cast<std::int64_t>(out[i]),
-                     "output {} is {}, the golden GEMM says {}", i, out[i], golden[i]);
+        const std::int64_t expected = reference.output(golden[i]);
+        TPESIM_CHECK(expected == run.outputs[i], "output {} is {}, the golden GEMM says {}", i,
+                     run.outputs[i], expected);
       }
       TPESIM_CHECK(golden_overflows == s.overflows, "{} overflows counted, golden counts {}",
                    s.overflows, golden_overflows);
@@ -136,15 +143,14 @@ LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm) {
 
 GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,
                            std::int64_t layer_index) {
-  const pe::OperandBits bits = pe::operand_bits(arch.array.pe);
   GemmOperands op;
   op.m = gemm.m;
   op.n = gemm.n;
   op.k = gemm.k;
   const auto seed = static_cast<std::uint64_t>(arch.run.seed) * 0x9E3779B97F4A7C15ull +
                     static_cast<std::uint64_t>(layer_index) * 2;
-  op.a = workloads::uniform_signed(gemm.m * gemm.k, bits.a, seed);
-  op.w = workloads::uniform_signed(gemm.k * gemm.n, bits.w, seed + 1);
+  op.a = pe::random_operands(arch.array.pe, pe::OperandSide::A, gemm.m * gemm.k, seed);
+  op.w = pe::random_operands(arch.array.pe, pe::OperandSide::W, gemm.k * gemm.n, seed + 1);
   return op;
 }
 
@@ -153,7 +159,13 @@ LayerRun simulate_layer(const ArchSpec& arch, const workloads::Gemm& gemm, std::
   return std::visit(
       [&](const auto& spec) -> LayerRun {
         using S = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<S, pe::IntMacSpec>) {
+        if constexpr (std::is_same_v<S, pe::FpMacSpec>) {
+          return run_with(pe::FpMacArith(spec), pe::FpMacArith(spec), arch, gemm, layer_index,
+                          operands);
+        } else if constexpr (std::is_same_v<S, pe::LmulSpec>) {
+          return run_with(pe::LmulArith(spec), pe::LmulArith(spec), arch, gemm, layer_index,
+                          operands);
+        } else {
           if (spec.acc_bits <= 32) {
             return run_with(pe::IntMacArithT<std::int32_t>(spec), pe::IntMacArith(spec), arch, gemm,
                             layer_index, operands);

@@ -115,7 +115,8 @@ template <class Arith>
 // W^T). Streamed operand enters rows from the left, partial sums flow down the columns.
 template <class Arith, bool kStationaryIsA>
 CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometry& g,
-                                           const GemmOperands& op, const std::vector<Fold>& folds,
+                                           const OperandMatrices<typename Arith::Operand>& op,
+                                           const std::vector<Fold>& folds,
                                            const std::vector<FoldTimes>& times, std::int64_t until,
                                            const RowOrder& order = {}) {
   using Acc = typename Arith::Acc;
@@ -279,11 +280,10 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
 // Output-stationary array: A enters rows from the left, W enters columns from the top, each PE
 // accumulates one output and puts it on its column's result bus after its last MAC.
 template <class Arith>
-CycleRunResult<Arith> run_output_stationary_array(const Arith& arith, const FoldGeometry& g,
-                                                  const GemmOperands& op,
-                                                  const std::vector<Fold>& folds,
-                                                  const std::vector<FoldTimes>& times,
-                                                  std::int64_t until, const RowOrder& order = {}) {
+CycleRunResult<Arith> run_output_stationary_array(
+    const Arith& arith, const FoldGeometry& g, const OperandMatrices<typename Arith::Operand>& op,
+    const std::vector<Fold>& folds, const std::vector<FoldTimes>& times, std::int64_t until,
+    const RowOrder& order = {}) {
   using Acc = typename Arith::Acc;
   using Operand = typename Arith::Operand;
   using namespace detail;

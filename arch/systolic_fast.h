@@ -33,7 +33,8 @@ template <class Arith>
 }  // namespace detail
 
 template <class Arith>
-std::vector<typename Arith::Acc> fast_gemm(const Arith& arith, const GemmOperands& op,
+std::vector<typename Arith::Acc> fast_gemm(const Arith& arith,
+                                           const OperandMatrices<typename Arith::Operand>& op,
                                            std::uint64_t& overflows, int threads) {
   using Acc = typename Arith::Acc;
   const std::int64_t M = op.m, N = op.n, K = op.k;

@@ -14,10 +14,11 @@
 namespace tpesim::pe {
 
 struct IntMacSpec {
-  int a_bits = 8;                      // activation width (signed two's complement)
-  int w_bits = 8;                      // weight width (signed two's complement)
-  int acc_bits = 32;                   // accumulator width
-  Overflow overflow = Overflow::Wrap;  // what the accumulator does past acc_bits
+  static constexpr const char* kKind = "int_mac";  // the YAML `kind`
+  int a_bits = 8;                                  // activation width (signed two's complement)
+  int w_bits = 8;                                  // weight width (signed two's complement)
+  int acc_bits = 32;                               // accumulator width
+  Overflow overflow = Overflow::Wrap;              // what the accumulator does past acc_bits
 
   static const auto& fields() {
     static const auto kFields = std::tuple{

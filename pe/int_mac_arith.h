@@ -57,6 +57,10 @@ struct IntMacArithT {
     return accumulate(acc, product(a, w));
   }
   // One MAC; `overflows` counts sums that left the accumulator's range.
+  // Operands are stored as their signed values; outputs are the accumulator's value.
+  TPESIM_HD constexpr Operand decode_a(std::int32_t code) const { return code; }
+  TPESIM_HD constexpr Operand decode_w(std::int32_t code) const { return code; }
+  TPESIM_HD constexpr std::int64_t output(Acc acc) const { return acc; }
   TPESIM_HD constexpr Acc mac(Acc acc, Operand a, Operand w, std::uint64_t& overflows) const {
     const Step s = mac_step(acc, a, w);
     overflows += s.overflow;

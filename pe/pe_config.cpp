@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <random>
+
 namespace tpesim::pe {
 
 namespace {
@@ -27,6 +29,10 @@ Registry<PeKindEntry> build_registry() {
   Registry<PeKindEntry> reg;
   reg.add(make_entry<IntMacSpec>(
       "int_mac", "integer multiply-accumulate baseline: exact product, wrap/saturate accumulator"));
+  reg.add(make_entry<FpMacSpec>(
+      "fp_mac", "floating-point MAC baseline: fp16/bf16/fp8 operands, binary32 FMA accumulation"));
+  reg.add(make_entry<LmulSpec>(
+      "lmul", "L-Mul: approximate float multiply by one integer add, fp32/bf16/fp16 accumulation"));
   return reg;
 }
 
@@ -61,12 +67,7 @@ PeConfig bind_pe(const ConfigNode& node, Diag& diag) {
 }
 
 std::string pe_kind_name(const PeConfig& pe) {
-  return std::visit(
-      [](const auto& spec) -> std::string {
-        using S = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<S, IntMacSpec>) return "int_mac";
-      },
-      pe);
+  return std::visit([](const auto& spec) -> std::string { return spec.kKind; }, pe);
 }
 
 YAML::Node emit_pe(const PeConfig& pe) {
@@ -88,9 +89,40 @@ OperandBits operand_bits(const PeConfig& pe) {
         using S = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<S, IntMacSpec>) {
           return OperandBits{spec.a_bits, spec.w_bits, spec.acc_bits};
+        } else if constexpr (std::is_same_v<S, FpMacSpec>) {
+          return OperandBits{spec.a_format.bits(), spec.w_format.bits(), spec.out_format.bits()};
+        } else {
+          return OperandBits{spec.format.bits(), spec.format.bits(), spec.acc_format.bits()};
         }
       },
       pe);
+}
+
+std::vector<std::int32_t> random_operands(const PeConfig& pe, OperandSide side, std::int64_t count,
+                                          std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::vector<std::int32_t> out(static_cast<std::size_t>(count));
+  auto floats = [&](const FloatFormat& f) {
+    std::normal_distribution<double> normal(0.0, 1.0);
+    for (auto& v : out) v = static_cast<std::int32_t>(encode(normal(rng), f));
+  };
+  std::visit(
+      [&](const auto& spec) {
+        using S = std::decay_t<decltype(spec)>;
+        if constexpr (std::is_same_v<S, IntMacSpec>) {
+          const int bits = side == OperandSide::A ? spec.a_bits : spec.w_bits;
+          const std::int64_t lo = int_min(bits);
+          const std::uint64_t span = std::uint64_t{1} << bits;
+          for (auto& v : out)
+            v = static_cast<std::int32_t>(lo + static_cast<std::int64_t>(rng() % span));
+        } else if constexpr (std::is_same_v<S, FpMacSpec>) {
+          floats(side == OperandSide::A ? spec.a_format : spec.w_format);
+        } else {
+          floats(spec.format);
+        }
+      },
+      pe);
+  return out;
 }
 
 }  // namespace tpesim::pe

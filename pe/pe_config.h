@@ -7,14 +7,16 @@
 #include <variant>
 #include <vector>
 
+#include "pe/fp_mac.h"
 #include "pe/int_mac.h"
+#include "pe/lmul.h"
 #include "sim/core/bind.h"
 #include "sim/core/registry.h"
 
 namespace tpesim::pe {
 
 // One validated PE spec; the alternative says which kind it is.
-using PeConfig = std::variant<IntMacSpec>;
+using PeConfig = std::variant<IntMacSpec, FpMacSpec, LmulSpec>;
 
 struct PeKindEntry {
   std::string name;                                        // kind string, e.g. "int_mac"
@@ -38,5 +40,11 @@ struct OperandBits {
   int out = 32;  // one output / partial-sum element
 };
 OperandBits operand_bits(const PeConfig& pe);
+
+enum class OperandSide { A, W };
+// `count` random operand codes for one side of a GEMM, reproducible from `seed`: integer kinds
+// draw uniformly over their range; float kinds draw N(0, 1) values rounded (RNE) to their format.
+std::vector<std::int32_t> random_operands(const PeConfig& pe, OperandSide side, std::int64_t count,
+                                          std::uint64_t seed);
 
 }  // namespace tpesim::pe

@@ -4,6 +4,7 @@
 // equal the CPU golden GEMM, over random shapes, arrays, dataflows, timing modes and memories.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <random>
 
 #include "arch/simulate.h"
@@ -17,6 +18,27 @@ struct Case {
   workloads::Gemm gemm;
 };
 
+// The CPU golden GEMM of the case's PE kind, as output codes, and its numeric events.
+std::pair<std::vector<std::int64_t>, std::uint64_t> golden_outputs(const pe::PeConfig& pe,
+                                                                   const GemmOperands& codes) {
+  return std::visit(
+      [&](const auto& spec) {
+        using S = std::decay_t<decltype(spec)>;
+        auto run = [&](const auto& arith) {
+          const auto op = prepare_operands(arith, codes);
+          std::uint64_t events = 0;
+          const auto acc = workloads::golden_gemm(arith, op.m, op.n, op.k, op.a, op.w, &events);
+          std::vector<std::int64_t> out;
+          for (const auto& v : acc) out.push_back(arith.output(v));
+          return std::pair{out, events};
+        };
+        if constexpr (std::is_same_v<S, pe::IntMacSpec>) return run(pe::IntMacArith(spec));
+        if constexpr (std::is_same_v<S, pe::FpMacSpec>) return run(pe::FpMacArith(spec));
+        if constexpr (std::is_same_v<S, pe::LmulSpec>) return run(pe::LmulArith(spec));
+      },
+      pe);
+}
+
 Case random_case(std::mt19937_64& rng, int index) {
   auto pick = [&](std::int64_t lo, std::int64_t hi) {
     return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
@@ -25,14 +47,34 @@ Case random_case(std::mt19937_64& rng, int index) {
   c.arch.array.rows = static_cast<int>(pick(1, 12));
   c.arch.array.cols = static_cast<int>(pick(1, 12));
   c.arch.array.dataflow = static_cast<Dataflow>(pick(0, 2));
-  pe::IntMacSpec pe;
-  pe.a_bits = static_cast<int>(pick(2, 8));
-  pe.w_bits = static_cast<int>(pick(2, 8));
-  // Narrow accumulators half of the time, so wrap and saturate both really happen.
-  pe.acc_bits =
-      static_cast<int>(pick(0, 1) ? pick(pe.a_bits + pe.w_bits, pe.a_bits + pe.w_bits + 3) : 32);
-  pe.overflow = pick(0, 1) ? pe::Overflow::Wrap : pe::Overflow::Saturate;
-  c.arch.array.pe = pe;
+  const pe::FloatFormat formats[] = {pe::kFp16, pe::kBf16, pe::kFp8E4M3, pe::kFp8E5M2};
+  switch (pick(0, 3)) {
+    case 0: {
+      pe::FpMacSpec fp;
+      fp.a_format = formats[pick(0, 3)];
+      fp.w_format = formats[pick(0, 3)];
+      fp.out_format = pick(0, 1) ? pe::kFp32 : pe::kBf16;
+      c.arch.array.pe = fp;
+      break;
+    }
+    case 1: {
+      pe::LmulSpec lm;
+      lm.format = formats[pick(0, 3)];
+      lm.acc_format = pick(0, 1) ? pe::kFp32 : pe::kBf16;
+      c.arch.array.pe = lm;
+      break;
+    }
+    default: {
+      pe::IntMacSpec pe;
+      pe.a_bits = static_cast<int>(pick(2, 8));
+      pe.w_bits = static_cast<int>(pick(2, 8));
+      // Narrow accumulators half of the time, so wrap and saturate both really happen.
+      pe.acc_bits = static_cast<int>(
+          pick(0, 1) ? pick(pe.a_bits + pe.w_bits, pe.a_bits + pe.w_bits + 3) : 32);
+      pe.overflow = pick(0, 1) ? pe::Overflow::Wrap : pe::Overflow::Saturate;
+      c.arch.array.pe = pe;
+    }
+  }
   c.arch.run.timing = pick(0, 1) ? TimingMode::Overlap : TimingMode::Scalesim;
   c.arch.run.seed = index;
   c.arch.run.values = true;
@@ -54,9 +96,11 @@ Case random_case(std::mt19937_64& rng, int index) {
   return c;
 }
 
-// 240 random cases: cycles, stalls, access counts, MACs, overflows and outputs all equal.
+// 240 random cases (int_mac, fp_mac and lmul): cycles, stalls, access counts, MACs, numeric
+// events and outputs all equal, and equal to the golden GEMM.
 TEST(FidelityAgreementTest, CycleEqualsFastOnRandomCases) {
   std::mt19937_64 rng(20261123);
+  std::map<std::string, int> kinds;  // cases per PE kind
   for (int i = 0; i < 240; ++i) {
     Case c = random_case(rng, i);
     SCOPED_TRACE(::testing::Message()
@@ -76,14 +120,15 @@ TEST(FidelityAgreementTest, CycleEqualsFastOnRandomCases) {
     EXPECT_EQ(fast.stats.macs, cycle.stats.macs);
     EXPECT_EQ(fast.stats.overflows, cycle.stats.overflows);
     EXPECT_EQ(fast.outputs, cycle.outputs);
-    std::uint64_t golden_overflows = 0;
-    const pe::IntMacArith arith(std::get<pe::IntMacSpec>(c.arch.array.pe));
-    const auto golden =
-        workloads::golden_gemm(arith, op.m, op.n, op.k, op.a, op.w, &golden_overflows);
-    ASSERT_EQ(std::vector<std::int64_t>(golden.begin(), golden.end()), cycle.outputs);
-    EXPECT_EQ(golden_overflows, cycle.stats.overflows);
+    const auto [golden, golden_events] = golden_outputs(c.arch.array.pe, op);
+    ASSERT_EQ(golden, cycle.outputs) << pe::pe_kind_name(c.arch.array.pe);
+    EXPECT_EQ(golden_events, cycle.stats.overflows);
     EXPECT_EQ(cycle.stats.macs, c.gemm.m * c.gemm.n * c.gemm.k);
+    ++kinds[pe::pe_kind_name(c.arch.array.pe)];
   }
+  EXPECT_GT(kinds["int_mac"], 80);
+  EXPECT_GT(kinds["fp_mac"], 30);
+  EXPECT_GT(kinds["lmul"], 30);
 }
 
 // The random cases above really exercise overflow and memory stalls (the test can fail).
@@ -96,7 +141,7 @@ TEST(FidelityAgreementTest, CasesCoverOverflowAndStalls) {
     overflowing += r.stats.overflows > 0;
     stalled += r.stats.stall_cycles > 0;
   }
-  EXPECT_GT(overflowing, 20);
+  EXPECT_GT(overflowing, 15);
   EXPECT_GT(stalled, 40);
 }
 

@@ -17,7 +17,8 @@ namespace {
 
 template <class Arith>
 CycleRunResult<Arith> run(const Arith& arith, const ArchSpec& a, const LayerSchedule& plan,
-                          const GemmOperands& op, const RowOrder& order) {
+                          const GemmOperands& codes, const RowOrder& order) {
+  const auto op = prepare_operands(arith, codes);
   std::int64_t until = 0;
   for (const FoldTimes& t : plan.times) until = std::max({until, t.end, t.occupied_end});
   switch (a.array.dataflow) {
@@ -51,7 +52,7 @@ TEST(TwoPhaseTest, RowEvaluationOrderDoesNotMatter) {
     std::iota(natural.begin(), natural.end(), 0);
     RowOrder reversed(natural.rbegin(), natural.rend());
     const auto reference = run(arith, a, plan, op, natural);
-    const auto golden = workloads::golden_gemm(arith, g.m, g.n, g.k, op.a, op.w);
+    const auto golden = workloads::golden_gemm(arith, g.m, g.n, g.k, op.a, op.w);  // int codes
     ASSERT_EQ(reference.out, golden) << enum_name(df);
     std::vector<RowOrder> orders = {reversed};
     for (int i = 0; i < 5; ++i) {
