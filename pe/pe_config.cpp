@@ -98,6 +98,37 @@ OperandBits operand_bits(const PeConfig& pe) {
       pe);
 }
 
+ValueCoding operand_coding(const PeConfig& pe, OperandSide side) {
+  return std::visit(
+      [&](const auto& spec) -> ValueCoding {
+        using S = std::decay_t<decltype(spec)>;
+        const bool a = side == OperandSide::A;
+        if constexpr (std::is_same_v<S, IntMacSpec>) {
+          return ValueCoding{false, a ? spec.a_bits : spec.w_bits, kFp32};
+        } else if constexpr (std::is_same_v<S, FpMacSpec>) {
+          return ValueCoding{true, 0, a ? spec.a_format : spec.w_format};
+        } else {
+          return ValueCoding{true, 0, spec.format};
+        }
+      },
+      pe);
+}
+
+ValueCoding output_coding(const PeConfig& pe) {
+  return std::visit(
+      [&](const auto& spec) -> ValueCoding {
+        using S = std::decay_t<decltype(spec)>;
+        if constexpr (std::is_same_v<S, IntMacSpec>) {
+          return ValueCoding{false, spec.acc_bits, kFp32};
+        } else if constexpr (std::is_same_v<S, FpMacSpec>) {
+          return ValueCoding{true, 0, spec.out_format};
+        } else {
+          return ValueCoding{true, 0, spec.acc_format};
+        }
+      },
+      pe);
+}
+
 std::vector<std::int32_t> random_operands(const PeConfig& pe, OperandSide side, std::int64_t count,
                                           std::uint64_t seed) {
   std::mt19937_64 rng(seed);

@@ -42,6 +42,16 @@ struct OperandBits {
 OperandBits operand_bits(const PeConfig& pe);
 
 enum class OperandSide { A, W };
+
+// How a kind stores a value: a signed integer of `int_bits`, or a bit pattern of `format`.
+struct ValueCoding {
+  bool is_float = false;       // float: a pattern of `format`; else a signed integer
+  int int_bits = 8;            // width of an integer value
+  FloatFormat format = kFp32;  // format of a float value
+};
+ValueCoding operand_coding(const PeConfig& pe, OperandSide side);
+// How the kind writes its outputs (int_mac: acc_bits integers; float kinds: a format's patterns).
+ValueCoding output_coding(const PeConfig& pe);
 // `count` random operand codes for one side of a GEMM, reproducible from `seed`: integer kinds
 // draw uniformly over their range; float kinds draw N(0, 1) values rounded (RNE) to their format.
 std::vector<std::int32_t> random_operands(const PeConfig& pe, OperandSide side, std::int64_t count,
