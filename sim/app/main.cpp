@@ -13,6 +13,7 @@
 #include "pe/pe_config.h"
 #include "sim/core/config_node.h"
 #include "sim/core/errors.h"
+#include "sim/numerics.h"
 #include "sim/report/reports.h"
 #include "sim/run.h"
 #include "sim/scalesim/scalesim_config.h"
@@ -151,6 +152,53 @@ int check_config_command(const std::vector<std::string>& files, bool gemm_csv) {
   return failures ? kExitUser : kExitOk;
 }
 
+struct NumericsCliOptions {
+  std::string kind;                    // --pe
+  std::vector<std::string> overrides;  // --set, relative to the PE mapping
+  bool exhaustive = false;             // --exhaustive
+  std::int64_t samples = 100000;       // --samples
+  std::string dist = "normal";         // --dist
+  std::uint64_t seed = 1;              // --seed
+  std::int64_t dot_length = 128;       // --dot-length
+  std::vector<std::string> compare;    // --compare-format
+  std::string out;                     // --out
+};
+
+int numerics_command(const NumericsCliOptions& o) {
+  // The PE goes through the same strict binder as a config file's `array.pe`.
+  ConfigDoc doc = ConfigDoc::from_string(fmt::format("kind: {}\n", o.kind), "--pe");
+  Diag diag;
+  for (const auto& s : o.overrides) doc.apply_override(s, diag);
+  diag.throw_if_any();
+  NumericsOptions options;
+  options.pe = pe::bind_pe(doc.root(), diag);
+  diag.throw_if_any();
+  options.exhaustive = o.exhaustive;
+  options.samples = o.samples;
+  options.seed = o.seed;
+  options.dot_length = o.dot_length;
+  for (const auto& [value, name] : enum_names(OperandDistribution{})) {
+    if (o.dist == name) options.dist = value;
+  }
+  for (const std::string& name : o.compare) {
+    const auto f = pe::parse_float_format(name);
+    if (!f) throw UserError(fmt::format("error: --compare-format: unknown format '{}'", name));
+    options.compare_formats.push_back(*f);
+  }
+  const NumericsReport report = run_numerics(options);
+  StagedOutput out{fs::path(o.out)};
+  {
+    std::ofstream json(out.file("numerics.json"));
+    json << report.to_json().dump(2) << "\n";
+    std::ofstream md(out.file("report.md"));
+    md << report.to_markdown();
+  }
+  out.commit();
+  fmt::print("{}", report.to_markdown());
+  fmt::print("\nreport: {}\n", (fs::path(o.out) / "report.md").string());
+  return kExitOk;
+}
+
 void print_fields(const std::vector<FieldInfo>& fields) {
   std::size_t key_w = 3, type_w = 4, value_w = 7;
   for (const auto& f : fields) {
@@ -248,6 +296,25 @@ int main(int argc, char** argv) {
   check_cmd->add_option("files", check_files, "files to check")->required();
   check_cmd->add_flag("--gemm", check_gemm, "CSV files are `Layer, M, N, K,` topologies");
 
+  NumericsCliOptions numerics;
+  CLI::App* numerics_cmd = app.add_subcommand(
+      "numerics", "error statistics of a PE kind's products and dot products vs exact arithmetic");
+  numerics_cmd->add_option("--pe", numerics.kind, "PE kind (see list-kinds)")->required();
+  numerics_cmd->add_option("--set", numerics.overrides,
+                           "a PE parameter: key=value, e.g. format=fp8_e4m3 (repeatable)");
+  numerics_cmd->add_flag("--exhaustive", numerics.exhaustive,
+                         "every operand pair (operands of at most 8 bits)");
+  numerics_cmd->add_option("--samples", numerics.samples, "sampled operand pairs")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 32));
+  numerics_cmd->add_option("--dist", numerics.dist, "normal | uniform | llm-outliers")
+      ->check(CLI::IsMember({"normal", "uniform", "llm-outliers"}));
+  numerics_cmd->add_option("--seed", numerics.seed, "sampling seed");
+  numerics_cmd->add_option("--dot-length", numerics.dot_length, "K of the sampled dot products")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
+  numerics_cmd->add_option("--compare-format", numerics.compare,
+                           "also measure exact products rounded to this format (repeatable)");
+  numerics_cmd->add_option("--out", numerics.out, "output folder")->required();
+
   CLI::App* list_cmd = app.add_subcommand("list-kinds", "list PE, array and memory kinds");
   std::string describe_kind;
   CLI::App* describe_cmd =
@@ -271,6 +338,7 @@ int main(int argc, char** argv) {
   try {
     if (run_cmd->parsed()) return run_command(run);
     if (check_cmd->parsed()) return check_config_command(check_files, check_gemm);
+    if (numerics_cmd->parsed()) return numerics_command(numerics);
     if (list_cmd->parsed()) return list_kinds_command();
     if (describe_cmd->parsed()) return describe_command(describe_kind);
   } catch (const ConfigError& e) {
