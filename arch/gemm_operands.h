@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "pe/mixpe.h"
+
 namespace tpesim::arch {
 
 // Operands as the buffers hold them: integer kinds store signed values, float kinds store the
@@ -13,6 +15,7 @@ struct GemmOperands {
   std::int64_t m = 0, n = 0, k = 0;  // dimensions
   std::vector<std::int32_t> a;       // M x K activation codes
   std::vector<std::int32_t> w;       // K x N weight codes
+  pe::MixpeQuantParams quant;        // group-quantized kinds only: scales and zero points
 };
 
 // Operands in the form a PE kind's arithmetic computes on (Arith::Operand), decoded once.
@@ -26,12 +29,20 @@ struct OperandMatrices {
 template <class Arith>
 OperandMatrices<typename Arith::Operand> prepare_operands(const Arith& arith,
                                                           const GemmOperands& op) {
-  OperandMatrices<typename Arith::Operand> out{op.m, op.n, op.k, {}, {}};
-  out.a.reserve(op.a.size());
-  out.w.reserve(op.w.size());
-  for (std::int32_t code : op.a) out.a.push_back(arith.decode_a(static_cast<std::uint32_t>(code)));
-  for (std::int32_t code : op.w) out.w.push_back(arith.decode_w(static_cast<std::uint32_t>(code)));
-  return out;
+  if constexpr (std::is_same_v<typename Arith::Operand, pe::MixpeOperand>) {
+    // Group-quantized operands carry their scales and zero points (pe/mixpe.h).
+    return pe::prepare_mixpe_operands<OperandMatrices<pe::MixpeOperand>>(
+        arith.spec, op.m, op.n, op.k, op.a, op.w, op.quant);
+  } else {
+    OperandMatrices<typename Arith::Operand> out{op.m, op.n, op.k, {}, {}};
+    out.a.reserve(op.a.size());
+    out.w.reserve(op.w.size());
+    for (std::int32_t code : op.a)
+      out.a.push_back(arith.decode_a(static_cast<std::uint32_t>(code)));
+    for (std::int32_t code : op.w)
+      out.w.push_back(arith.decode_w(static_cast<std::uint32_t>(code)));
+    return out;
+  }
 }
 
 struct ArrayActivity {

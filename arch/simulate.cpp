@@ -2,6 +2,8 @@
 #include "arch/simulate.h"
 
 #include <algorithm>
+#include <cmath>
+#include <random>
 #include <thread>
 
 #include "arch/memory_model.h"
@@ -151,6 +153,23 @@ GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,
                     static_cast<std::uint64_t>(layer_index) * 2;
   op.a = pe::random_operands(arch.array.pe, pe::OperandSide::A, gemm.m * gemm.k, seed);
   op.w = pe::random_operands(arch.array.pe, pe::OperandSide::W, gemm.k * gemm.n, seed + 1);
+  if (const auto* mix = std::get_if<pe::MixpeSpec>(&arch.array.pe)) {
+    // Group scales in [2^-9, 2^-5), zero points over the whole code range, token scales in
+    // [2^-7, 2^-3): the magnitudes of real W4A8 checkpoints.
+    std::mt19937_64 rng(seed + 2);
+    std::uniform_real_distribution<double> unit(0.0, 1.0);
+    const std::int64_t groups = (gemm.k + mix->group_size - 1) / mix->group_size;
+    op.quant.group_size = mix->group_size;
+    for (std::int64_t i = 0; i < groups * gemm.n; ++i) {
+      op.quant.w_scales.push_back(static_cast<std::int32_t>(
+          pe::encode(std::ldexp(1.0 + unit(rng), -9 + static_cast<int>(rng() % 4)), pe::kFp16)));
+      op.quant.w_zeros.push_back(static_cast<std::int32_t>(rng() % (1u << mix->w_bits)));
+    }
+    for (std::int64_t i = 0; i < gemm.m; ++i) {
+      op.quant.a_scales.push_back(static_cast<std::int32_t>(
+          pe::encode(std::ldexp(1.0 + unit(rng), -7 + static_cast<int>(rng() % 4)), pe::kFp32)));
+    }
+  }
   return op;
 }
 
@@ -162,6 +181,13 @@ LayerRun simulate_layer(const ArchSpec& arch, const workloads::Gemm& gemm, std::
         if constexpr (std::is_same_v<S, pe::FpMacSpec>) {
           return run_with(pe::FpMacArith(spec), pe::FpMacArith(spec), arch, gemm, layer_index,
                           operands);
+        } else if constexpr (std::is_same_v<S, pe::MixpeSpec>) {
+          if (spec.variant == pe::MixpeVariant::W4A8) {
+            return run_with(pe::MixpeW4A8Arith(spec), pe::MixpeW4A8Arith(spec), arch, gemm,
+                            layer_index, operands);
+          }
+          return run_with(pe::MixpeW4A16Arith(spec), pe::MixpeW4A16Arith(spec), arch, gemm,
+                          layer_index, operands);
         } else if constexpr (std::is_same_v<S, pe::LmulSpec>) {
           return run_with(pe::LmulArith(spec), pe::LmulArith(spec), arch, gemm, layer_index,
                           operands);

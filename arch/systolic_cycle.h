@@ -181,7 +181,7 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       Operand& edge_x = x[cur][static_cast<std::size_t>(r) * XW];
       std::uint8_t& edge_xf = xf[cur][static_cast<std::size_t>(r) * XW];
       const std::int64_t f = stream_fold(row_cursor[static_cast<std::size_t>(r)], t - r);
-      edge_x = 0;
+      edge_x = Operand{};
       edge_xf = 0;
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];
@@ -242,7 +242,7 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       for (int c = 0; c < C; ++c) {
         const std::size_t i = static_cast<std::size_t>(r) * C + c;
         const bool real = r < fold.rows_used && c < fold.cols_used;
-        shadow[i] = real ? stationary_at(fold.fr * R + r, fold.fc * C + c) : 0;
+        shadow[i] = real ? stationary_at(fold.fr * R + r, fold.fc * C + c) : Operand{};
         shadow_v[i] = real ? kValid : 0;
         res.traffic.filter_reads += real;  // stationary operand, renamed below
       }
@@ -329,7 +329,7 @@ CycleRunResult<Arith> run_output_stationary_array(
       Operand& edge_a = a[cur][static_cast<std::size_t>(r) * AW];
       std::uint8_t& edge_af = af[cur][static_cast<std::size_t>(r) * AW];
       const std::int64_t f = stream_fold(row_cursor[static_cast<std::size_t>(r)], t - r);
-      edge_a = 0;
+      edge_a = Operand{};
       edge_af = 0;
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];
@@ -341,7 +341,7 @@ CycleRunResult<Arith> run_output_stationary_array(
     }
     for (int c = 0; c < C; ++c) {
       const std::int64_t f = stream_fold(col_cursor[static_cast<std::size_t>(c)], t - c);
-      edge_w[c] = 0;
+      edge_w[c] = Operand{};
       edge_wf[c] = 0;
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];

@@ -31,6 +31,8 @@ Registry<PeKindEntry> build_registry() {
       "int_mac", "integer multiply-accumulate baseline: exact product, wrap/saturate accumulator"));
   reg.add(make_entry<FpMacSpec>(
       "fp_mac", "floating-point MAC baseline: fp16/bf16/fp8 operands, binary32 FMA accumulation"));
+  reg.add(make_entry<MixpeSpec>(
+      "mixpe", "MixPE: group-quantized uintB weights, shift&add, dequantize once per group"));
   reg.add(make_entry<LmulSpec>(
       "lmul", "L-Mul: approximate float multiply by one integer add, fp32/bf16/fp16 accumulation"));
   return reg;
@@ -91,6 +93,9 @@ OperandBits operand_bits(const PeConfig& pe) {
           return OperandBits{spec.a_bits, spec.w_bits, spec.acc_bits};
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           return OperandBits{spec.a_format.bits(), spec.w_format.bits(), spec.out_format.bits()};
+        } else if constexpr (std::is_same_v<S, MixpeSpec>) {
+          return OperandBits{spec.variant == MixpeVariant::W4A8 ? 8 : 16, spec.w_bits,
+                             spec.out_format.bits()};
         } else {
           return OperandBits{spec.format.bits(), spec.format.bits(), spec.acc_format.bits()};
         }
@@ -107,6 +112,10 @@ ValueCoding operand_coding(const PeConfig& pe, OperandSide side) {
           return ValueCoding{false, a ? spec.a_bits : spec.w_bits, kFp32};
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           return ValueCoding{true, 0, a ? spec.a_format : spec.w_format};
+        } else if constexpr (std::is_same_v<S, MixpeSpec>) {
+          if (!a) return ValueCoding{false, spec.w_bits, kFp32, true};
+          return spec.variant == MixpeVariant::W4A8 ? ValueCoding{false, 8, kFp32}
+                                                    : ValueCoding{true, 0, kFp16};
         } else {
           return ValueCoding{true, 0, spec.format};
         }
@@ -121,6 +130,8 @@ ValueCoding output_coding(const PeConfig& pe) {
         if constexpr (std::is_same_v<S, IntMacSpec>) {
           return ValueCoding{false, spec.acc_bits, kFp32};
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
+          return ValueCoding{true, 0, spec.out_format};
+        } else if constexpr (std::is_same_v<S, MixpeSpec>) {
           return ValueCoding{true, 0, spec.out_format};
         } else {
           return ValueCoding{true, 0, spec.acc_format};
@@ -148,6 +159,15 @@ std::vector<std::int32_t> random_operands(const PeConfig& pe, OperandSide side, 
             v = static_cast<std::int32_t>(lo + static_cast<std::int64_t>(rng() % span));
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           floats(side == OperandSide::A ? spec.a_format : spec.w_format);
+        } else if constexpr (std::is_same_v<S, MixpeSpec>) {
+          if (side == OperandSide::W) {
+            for (auto& v : out) v = static_cast<std::int32_t>(rng() % (1u << spec.w_bits));
+          } else if (spec.variant == MixpeVariant::W4A8) {
+            for (auto& v : out)
+              v = static_cast<std::int32_t>(static_cast<std::int64_t>(rng() % 256) - 128);
+          } else {
+            floats(kFp16);
+          }
         } else {
           floats(spec.format);
         }

@@ -10,13 +10,14 @@
 #include "pe/fp_mac.h"
 #include "pe/int_mac.h"
 #include "pe/lmul.h"
+#include "pe/mixpe.h"
 #include "sim/core/bind.h"
 #include "sim/core/registry.h"
 
 namespace tpesim::pe {
 
 // One validated PE spec; the alternative says which kind it is.
-using PeConfig = std::variant<IntMacSpec, FpMacSpec, LmulSpec>;
+using PeConfig = std::variant<IntMacSpec, FpMacSpec, LmulSpec, MixpeSpec>;
 
 struct PeKindEntry {
   std::string name;                                        // kind string, e.g. "int_mac"
@@ -45,9 +46,10 @@ enum class OperandSide { A, W };
 
 // How a kind stores a value: a signed integer of `int_bits`, or a bit pattern of `format`.
 struct ValueCoding {
-  bool is_float = false;       // float: a pattern of `format`; else a signed integer
+  bool is_float = false;       // float: a pattern of `format`; else an integer
   int int_bits = 8;            // width of an integer value
   FloatFormat format = kFp32;  // format of a float value
+  bool is_unsigned = false;    // an unsigned integer code (0 .. 2^int_bits - 1)
 };
 ValueCoding operand_coding(const PeConfig& pe, OperandSide side);
 // How the kind writes its outputs (int_mac: acc_bits integers; float kinds: a format's patterns).

@@ -114,6 +114,13 @@ std::vector<std::int64_t> all_codes(const ValueCoding& c) {
   return out;
 }
 
+std::string unsupported_message(const char* kind) {
+  return fmt::format(
+      "error: numerics does not cover `{}` yet (its products need group scales); measure it with "
+      "`tpesim run --verify` or `tpesim gemm`",
+      kind);
+}
+
 // The product as the PE forms it (before accumulation), as a value.
 double pe_product(const pe::PeConfig& config, std::int64_t a, std::int64_t w) {
   return std::visit(
@@ -124,10 +131,12 @@ double pe_product(const pe::PeConfig& config, std::int64_t a, std::int64_t w) {
         } else if constexpr (std::is_same_v<S, pe::FpMacSpec>) {
           return pe::decode(static_cast<std::uint32_t>(a), spec.a_format) *
                  pe::decode(static_cast<std::uint32_t>(w), spec.w_format);
-        } else {
+        } else if constexpr (std::is_same_v<S, pe::LmulSpec>) {
           const auto p = pe::lmul_multiply(static_cast<std::uint32_t>(a),
                                            static_cast<std::uint32_t>(w), spec.format);
           return pe::decode(p.pattern, spec.format);
+        } else {
+          throw UserError(unsupported_message(spec.kKind));
         }
       },
       config);
@@ -152,6 +161,10 @@ double pe_dot(const pe::PeConfig& config, const std::vector<std::int64_t>& a,
         if constexpr (std::is_same_v<S, pe::IntMacSpec>) return chain(pe::IntMacArith(spec));
         if constexpr (std::is_same_v<S, pe::FpMacSpec>) return chain(pe::FpMacArith(spec));
         if constexpr (std::is_same_v<S, pe::LmulSpec>) return chain(pe::LmulArith(spec));
+        if constexpr (std::is_same_v<S, pe::MixpeSpec>) {
+          throw UserError(unsupported_message(spec.kKind));
+          return 0.0;
+        }
       },
       config);
 }
@@ -171,6 +184,7 @@ double exact_dot(const std::vector<double>& a, const std::vector<double>& w) {
 }  // namespace
 
 NumericsReport run_numerics(const NumericsOptions& o) {
+  if (std::holds_alternative<pe::MixpeSpec>(o.pe)) throw UserError(unsupported_message("mixpe"));
   NumericsReport report;
   report.pe_kind = pe::pe_kind_name(o.pe);
   report.mode = o.exhaustive ? "exhaustive" : fmt::format("sampled ({})", enum_name(o.dist));

@@ -35,6 +35,10 @@ std::pair<std::vector<std::int64_t>, std::uint64_t> golden_outputs(const pe::PeC
         if constexpr (std::is_same_v<S, pe::IntMacSpec>) return run(pe::IntMacArith(spec));
         if constexpr (std::is_same_v<S, pe::FpMacSpec>) return run(pe::FpMacArith(spec));
         if constexpr (std::is_same_v<S, pe::LmulSpec>) return run(pe::LmulArith(spec));
+        if constexpr (std::is_same_v<S, pe::MixpeSpec>) {
+          return spec.variant == pe::MixpeVariant::W4A8 ? run(pe::MixpeW4A8Arith(spec))
+                                                        : run(pe::MixpeW4A16Arith(spec));
+        }
       },
       pe);
 }
@@ -48,7 +52,14 @@ Case random_case(std::mt19937_64& rng, int index) {
   c.arch.array.cols = static_cast<int>(pick(1, 12));
   c.arch.array.dataflow = static_cast<Dataflow>(pick(0, 2));
   const pe::FloatFormat formats[] = {pe::kFp16, pe::kBf16, pe::kFp8E4M3, pe::kFp8E5M2};
-  switch (pick(0, 3)) {
+  switch (pick(0, 4)) {
+    case 4: {
+      pe::MixpeSpec mx;
+      mx.variant = pick(0, 1) ? pe::MixpeVariant::W4A8 : pe::MixpeVariant::W4A16;
+      mx.group_size = static_cast<int>(pick(1, 16));
+      c.arch.array.pe = mx;
+      break;
+    }
     case 0: {
       pe::FpMacSpec fp;
       fp.a_format = formats[pick(0, 3)];
@@ -96,7 +107,7 @@ Case random_case(std::mt19937_64& rng, int index) {
   return c;
 }
 
-// 240 random cases (int_mac, fp_mac and lmul): cycles, stalls, access counts, MACs, numeric
+// 240 random cases (int_mac, fp_mac, lmul and mixpe): cycles, stalls, access counts, MACs, numeric
 // events and outputs all equal, and equal to the golden GEMM.
 TEST(FidelityAgreementTest, CycleEqualsFastOnRandomCases) {
   std::mt19937_64 rng(20261123);
@@ -126,9 +137,10 @@ TEST(FidelityAgreementTest, CycleEqualsFastOnRandomCases) {
     EXPECT_EQ(cycle.stats.macs, c.gemm.m * c.gemm.n * c.gemm.k);
     ++kinds[pe::pe_kind_name(c.arch.array.pe)];
   }
-  EXPECT_GT(kinds["int_mac"], 80);
-  EXPECT_GT(kinds["fp_mac"], 30);
-  EXPECT_GT(kinds["lmul"], 30);
+  EXPECT_GT(kinds["int_mac"], 60);
+  EXPECT_GT(kinds["fp_mac"], 25);
+  EXPECT_GT(kinds["lmul"], 25);
+  EXPECT_GT(kinds["mixpe"], 25);
 }
 
 // The random cases above really exercise overflow and memory stalls (the test can fail).
