@@ -13,6 +13,7 @@
 #include "pe/pe_config.h"
 #include "sim/core/config_node.h"
 #include "sim/core/errors.h"
+#include "sim/gemm_command.h"
 #include "sim/numerics.h"
 #include "sim/report/reports.h"
 #include "sim/run.h"
@@ -296,6 +297,19 @@ int main(int argc, char** argv) {
   check_cmd->add_option("files", check_files, "files to check")->required();
   check_cmd->add_flag("--gemm", check_gemm, "CSV files are `Layer, M, N, K,` topologies");
 
+  GemmCommandOptions gemm;
+  CLI::App* gemm_cmd = app.add_subcommand(
+      "gemm", "one GEMM on your operands (.npy) through the configured array, with its error");
+  gemm_cmd->add_option("--arch", gemm.arch, "architecture YAML")->required();
+  gemm_cmd->add_option("--a", gemm.a, "activations, M x K .npy (float32/64 or integer)")
+      ->required();
+  gemm_cmd->add_option("--w", gemm.w, "weights, K x N .npy (float32/64 or integer)")->required();
+  gemm_cmd->add_option("--w-scales", gemm.w_scales, "group weight scales (group-quantized kinds)");
+  gemm_cmd->add_option("--w-zeros", gemm.w_zeros, "group zero points (group-quantized kinds)");
+  gemm_cmd->add_option("--a-scales", gemm.a_scales, "per-token activation scales");
+  gemm_cmd->add_option("--set", gemm.overrides, "override a config value: key.path=value");
+  gemm_cmd->add_option("--out", gemm.out, "output folder")->required();
+
   NumericsCliOptions numerics;
   CLI::App* numerics_cmd = app.add_subcommand(
       "numerics", "error statistics of a PE kind's products and dot products vs exact arithmetic");
@@ -339,6 +353,7 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) return run_command(run);
     if (check_cmd->parsed()) return check_config_command(check_files, check_gemm);
     if (numerics_cmd->parsed()) return numerics_command(numerics);
+    if (gemm_cmd->parsed()) return run_gemm_command(gemm);
     if (list_cmd->parsed()) return list_kinds_command();
     if (describe_cmd->parsed()) return describe_command(describe_kind);
   } catch (const ConfigError& e) {
