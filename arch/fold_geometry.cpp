@@ -25,6 +25,7 @@ FoldGeometry FoldGeometry::of(const ArraySpec& array, const workloads::Gemm& gem
       g.sr = gemm.m, g.sc = gemm.n, g.t = gemm.k;
       break;
   }
+  g.interval = pe::initiation_interval(array.pe);
   g.row_folds = ceil_div(g.sr, g.rows);
   g.col_folds = ceil_div(g.sc, g.cols);
   return g;

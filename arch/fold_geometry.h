@@ -23,9 +23,14 @@ struct FoldGeometry {
   std::int64_t t = 1;                // streamed length per fold (M for ws, N for is, K for os)
   std::int64_t row_folds = 1;        // ceil(sr / R)
   std::int64_t col_folds = 1;        // ceil(sc / C)
+  int interval = 1;                  // II: cycles between streamed elements (multi-cycle PEs)
 
   static FoldGeometry of(const ArraySpec& array, const workloads::Gemm& gemm);
   std::int64_t folds() const { return row_folds * col_folds; }
+  // Cycles from a fold's first streamed element to its last at one edge port: (T - 1) II + 1.
+  std::int64_t stream_cycles() const { return (t - 1) * interval + 1; }
+  // Cycles an edge port is busy with one fold's stream: T II.
+  std::int64_t stream_busy() const { return t * interval; }
   // True when the stationary operand is written into the PEs before streaming (ws, is).
   bool has_load() const { return dataflow != Dataflow::Os; }
 };

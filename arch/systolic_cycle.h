@@ -124,6 +124,8 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
   using namespace detail;
   const int R = g.rows, C = g.cols;
   const std::int64_t T = g.t, N = op.n, K = op.k;
+  // A multi-cycle PE takes a new element every II cycles: the stream of a fold spans TE cycles.
+  const std::int64_t II = g.interval, TE = g.stream_cycles();
   const std::size_t RC = static_cast<std::size_t>(R) * C;
   auto stream_at = [&](std::int64_t t, std::int64_t s) -> Operand {  // X[t][s]
     return kStationaryIsA ? op.w[s * N + t] : op.a[t * K + s];
@@ -162,7 +164,7 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
   int cur = 0;
 
   auto stream_fold = [&](std::size_t& cursor, std::int64_t u) -> std::int64_t {
-    while (cursor < folds.size() && u >= times[cursor].stream_start + T) ++cursor;
+    while (cursor < folds.size() && u >= times[cursor].stream_start + TE) ++cursor;
     if (cursor < folds.size() && u >= times[cursor].stream_start)
       return static_cast<std::int64_t>(cursor);
     return -1;
@@ -186,9 +188,10 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];
       const std::int64_t u = t - r - times[static_cast<std::size_t>(f)].stream_start;
+      if (u % II != 0) continue;  // between elements of a multi-cycle PE
       edge_xf = u == 0 ? kMark : 0;
       if (r < fold.rows_used) {
-        edge_x = stream_at(u, fold.fr * R + r);
+        edge_x = stream_at(u / II, fold.fr * R + r);
         edge_xf |= kValid;
         ++res.traffic.ifmap_reads;  // streamed operand (A for ws, W for is), renamed below
       }
@@ -203,7 +206,8 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       const Fold& fold = folds[static_cast<std::size_t>(f)];
       if (c >= fold.cols_used) continue;
       const std::int64_t u = t - c - times[static_cast<std::size_t>(f)].stream_start;
-      const std::size_t idx = out_index(u, fold.fc * C + c);
+      if (u % II != 0) continue;
+      const std::size_t idx = out_index(u / II, fold.fc * C + c);
       if (fold.chained) {
         TPESIM_CHECK(k_folds_done[idx] == fold.fr,
                      "partial sum of fold {} read before K fold {} "
@@ -214,7 +218,7 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       }
       edge_pv[c] = kValid;
       ring_fold[slot_in * C + c] = f;
-      ring_t[slot_in * C + c] = u;
+      ring_t[slot_in * C + c] = u / II;
     }
     // Evaluate every PE from committed state.
     const int nxt = cur ^ 1;
@@ -289,6 +293,7 @@ CycleRunResult<Arith> run_output_stationary_array(
   using namespace detail;
   const int R = g.rows, C = g.cols;
   const std::int64_t T = g.t, N = op.n, K = op.k;
+  const std::int64_t II = g.interval, TE = g.stream_cycles();  // see run_stationary_array
   const std::size_t RC = static_cast<std::size_t>(R) * C;
   CycleRunResult<Arith> res;
   res.out.assign(static_cast<std::size_t>(op.m * op.n), Arith::zero());
@@ -310,7 +315,7 @@ CycleRunResult<Arith> run_output_stationary_array(
   std::int64_t macs = 0;
   int cur = 0;
   auto stream_fold = [&](std::size_t& cursor, std::int64_t u) -> std::int64_t {
-    while (cursor < folds.size() && u >= times[cursor].stream_start + T) ++cursor;
+    while (cursor < folds.size() && u >= times[cursor].stream_start + TE) ++cursor;
     if (cursor < folds.size() && u >= times[cursor].stream_start)
       return static_cast<std::int64_t>(cursor);
     return -1;
@@ -334,7 +339,9 @@ CycleRunResult<Arith> run_output_stationary_array(
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];
       if (r >= fold.rows_used) continue;
-      const std::int64_t k = t - r - times[static_cast<std::size_t>(f)].stream_start;
+      const std::int64_t u = t - r - times[static_cast<std::size_t>(f)].stream_start;
+      if (u % II != 0) continue;
+      const std::int64_t k = u / II;
       edge_a = op.a[(fold.fr * R + r) * K + k];
       edge_af = static_cast<std::uint8_t>(kValid | (k == T - 1 ? kMark : 0));
       ++res.traffic.ifmap_reads;
@@ -346,7 +353,9 @@ CycleRunResult<Arith> run_output_stationary_array(
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];
       if (c >= fold.cols_used) continue;
-      const std::int64_t k = t - c - times[static_cast<std::size_t>(f)].stream_start;
+      const std::int64_t u = t - c - times[static_cast<std::size_t>(f)].stream_start;
+      if (u % II != 0) continue;
+      const std::int64_t k = u / II;
       edge_w[c] = op.w[k * N + fold.fc * C + c];
       edge_wf[c] = kValid;
       ++res.traffic.filter_reads;
@@ -367,11 +376,12 @@ CycleRunResult<Arith> run_output_stationary_array(
       emitted += row.marks;
     }
     cur = nxt;
-    // Column result buses: PE (r, c) of fold f finishes at stream_start + T - 1 + r + c.
+    // Column result buses: PE (r, c) of fold f finishes at stream_start + TE - 1 + r + c.
     std::int64_t expected = 0;
-    for (std::size_t f = drain_first; f < folds.size() && times[f].stream_start + T - 1 <= t; ++f) {
+    for (std::size_t f = drain_first; f < folds.size() && times[f].stream_start + TE - 1 <= t;
+         ++f) {
       const Fold& fold = folds[f];
-      const std::int64_t d = t - (times[f].stream_start + T - 1);
+      const std::int64_t d = t - (times[f].stream_start + TE - 1);
       if (d > fold.rows_used + fold.cols_used - 2) {
         if (f == drain_first) ++drain_first;
         continue;

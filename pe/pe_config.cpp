@@ -103,6 +103,10 @@ OperandBits operand_bits(const PeConfig& pe) {
       pe);
 }
 
+int initiation_interval(const PeConfig& pe) {
+  return std::visit([](const auto&) { return 1; }, pe);
+}
+
 ValueCoding operand_coding(const PeConfig& pe, OperandSide side) {
   return std::visit(
       [&](const auto& spec) -> ValueCoding {

@@ -42,6 +42,9 @@ struct OperandBits {
 };
 OperandBits operand_bits(const PeConfig& pe);
 
+// Cycles between two operand pairs a PE can accept (1: fully pipelined).
+int initiation_interval(const PeConfig& pe);
+
 enum class OperandSide { A, W };
 
 // How a kind stores a value: a signed integer of `int_bits`, or a bit pattern of `format`.
