@@ -69,7 +69,8 @@ std::string index_text(std::int64_t flat, std::int64_t cols) {
 }
 
 std::string coding_name(const pe::ValueCoding& c) {
-  return c.is_float ? pe::float_format_name(c.format) : fmt::format("int{}", c.int_bits);
+  if (c.is_float) return pe::float_format_name(c.format);
+  return fmt::format("{}int{}", c.is_unsigned ? "u" : "", c.int_bits);
 }
 
 // The kinds whose operands are plain codes (integers or float patterns) with no scales.
@@ -252,7 +253,12 @@ MixpeOperands mixpe_operands(const pe::MixpeSpec& spec, const GemmCommandOptions
     pe::WeightQuantSpec q;
     q.bits = spec.w_bits;
     q.group_size = spec.group_size;
-    const pe::QuantizedWeights qw = pe::quantize_weights(as_doubles(r.w.input.array), k, n, q);
+    pe::QuantizedWeights qw;
+    try {
+      qw = pe::quantize_weights(as_doubles(r.w.input.array), k, n, q);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(fmt::format("{}: error: cannot quantize W: {}", r.w.input.path, e.what()));
+    }
     r.w.codes = qw.q;
     for (std::uint16_t s : qw.scales) r.quant.w_scales.push_back(s);
     r.quant.w_zeros = qw.zeros;
@@ -308,8 +314,12 @@ MixpeOperands mixpe_operands(const pe::MixpeSpec& spec, const GemmCommandOptions
           "int8 activations",
           r.a.input.path));
     }
-    const pe::QuantizedActivations qa =
-        pe::quantize_activations_per_token(as_doubles(r.a.input.array), m, k);
+    pe::QuantizedActivations qa;
+    try {
+      qa = pe::quantize_activations_per_token(as_doubles(r.a.input.array), m, k);
+    } catch (const std::invalid_argument& e) {
+      throw UserError(fmt::format("{}: error: cannot quantize A: {}", r.a.input.path, e.what()));
+    }
     r.a.codes = qa.q;
     for (float s : qa.scales) {
       r.quant.a_scales.push_back(static_cast<std::int32_t>(pe::encode(s, pe::kFp32)));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `tpesim` command line: run, check-config, list-kinds, describe.
+// The `tpesim` command line: run, gemm, numerics, check-config, list-kinds, describe.
 // Exit codes: 0 success, 2 bad user input, 3 a model invariant broke (a bug), 1 anything else.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -51,15 +51,19 @@ bool ends_with(const std::string& s, const std::string& suffix) {
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
+// CSV topologies say which format they are by their header: `Layer, M, N, K` is a GEMM list.
+bool csv_is_gemm(const std::string& path);
+
+// A GEMM list YAML, or a SCALE-Sim topology CSV (GEMM rows with --gemm or a 4-column header).
 workloads::Workload load_workload(const std::string& path, bool gemm_csv) {
   if (ends_with(path, ".csv")) {
-    return workloads::load_scalesim_topology(
-        path, gemm_csv ? workloads::TopologyFormat::Gemm : workloads::TopologyFormat::Conv);
+    return workloads::load_scalesim_topology(path, gemm_csv || csv_is_gemm(path)
+                                                       ? workloads::TopologyFormat::Gemm
+                                                       : workloads::TopologyFormat::Conv);
   }
   return workloads::load_gemm_yaml(path);
 }
 
-// CSV topologies say which format they are by their header: `Layer, M, N, K` is a GEMM list.
 bool csv_is_gemm(const std::string& path) {
   std::ifstream in(path);
   std::string header;
@@ -301,13 +305,18 @@ int main(int argc, char** argv) {
   CLI::App* gemm_cmd = app.add_subcommand(
       "gemm", "one GEMM on your operands (.npy) through the configured array, with its error");
   gemm_cmd->add_option("--arch", gemm.arch, "architecture YAML")->required();
-  gemm_cmd->add_option("--a", gemm.a, "activations, M x K .npy (float32/64 or integer)")
+  gemm_cmd
+      ->add_option("--a", gemm.a,
+                   "activations, M x K .npy: signed integers for int_mac, floats or integers "
+                   "for float kinds and mixpe (which quantizes floats)")
       ->required();
-  gemm_cmd->add_option("--w", gemm.w, "weights, K x N .npy (float32/64 or integer)")->required();
+  gemm_cmd->add_option("--w", gemm.w, "weights, K x N .npy (as --a; mixpe codes as int8/16/32)")
+      ->required();
   gemm_cmd->add_option("--w-scales", gemm.w_scales, "group weight scales (group-quantized kinds)");
   gemm_cmd->add_option("--w-zeros", gemm.w_zeros, "group zero points (group-quantized kinds)");
   gemm_cmd->add_option("--a-scales", gemm.a_scales, "per-token activation scales");
-  gemm_cmd->add_option("--set", gemm.overrides, "override a config value: key.path=value");
+  gemm_cmd->add_option("--set", gemm.overrides,
+                       "override a config value: key.path=value (repeatable)");
   gemm_cmd->add_option("--out", gemm.out, "output folder")->required();
 
   NumericsCliOptions numerics;
@@ -318,12 +327,17 @@ int main(int argc, char** argv) {
                            "a PE parameter: key=value, e.g. format=fp8_e4m3 (repeatable)");
   numerics_cmd->add_flag("--exhaustive", numerics.exhaustive,
                          "every operand pair (operands of at most 8 bits)");
-  numerics_cmd->add_option("--samples", numerics.samples, "sampled operand pairs")
+  numerics_cmd
+      ->add_option("--samples", numerics.samples,
+                   "sampled operand pairs (also sizes the dot products: samples / K)")
+      ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 32));
   numerics_cmd->add_option("--dist", numerics.dist, "normal | uniform | llm-outliers")
+      ->capture_default_str()
       ->check(CLI::IsMember({"normal", "uniform", "llm-outliers"}));
-  numerics_cmd->add_option("--seed", numerics.seed, "sampling seed");
+  numerics_cmd->add_option("--seed", numerics.seed, "sampling seed")->capture_default_str();
   numerics_cmd->add_option("--dot-length", numerics.dot_length, "K of the sampled dot products")
+      ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 20));
   numerics_cmd->add_option("--compare-format", numerics.compare,
                            "also measure exact products rounded to this format (repeatable)");
