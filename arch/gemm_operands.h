@@ -29,7 +29,11 @@ struct OperandMatrices {
 template <class Arith>
 OperandMatrices<typename Arith::Operand> prepare_operands(const Arith& arith,
                                                           const GemmOperands& op) {
-  if constexpr (std::is_same_v<typename Arith::Operand, pe::MixpeOperand>) {
+  if constexpr (std::is_same_v<typename Arith::Operand, pe::LutOperand>) {
+    // LUT groups: per-row tables built once and shared by all columns (pe/lut_tc.h).
+    return pe::prepare_lut_operands<OperandMatrices<pe::LutOperand>>(arith.spec, op.m, op.n, op.k,
+                                                                     op.a, op.w, op.quant);
+  } else if constexpr (std::is_same_v<typename Arith::Operand, pe::MixpeOperand>) {
     // Group-quantized operands carry their scales and zero points (pe/mixpe.h).
     return pe::prepare_mixpe_operands<OperandMatrices<pe::MixpeOperand>>(
         arith.spec, op.m, op.n, op.k, op.a, op.w, op.quant);

@@ -41,6 +41,7 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
   s.stall_cycles = plan.cycles - plan.compute_cycles;
   s.folds = g.folds();
   FoldTraffic traffic;
+  std::int64_t steps = 0;  // PE operations (MACs, or LUT-group steps)
   double mapping = 0;
   for (const Fold& f : plan.folds) {
     const FoldTraffic ft = fold_traffic(g, f);
@@ -48,7 +49,7 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
     traffic.filter_reads += ft.filter_reads;
     traffic.ofmap_writes += ft.ofmap_writes;
     traffic.ofmap_reads += ft.ofmap_reads;
-    s.macs += g.t * f.rows_used * f.cols_used;
+    steps += g.t * f.rows_used * f.cols_used;
     mapping += static_cast<double>(f.rows_used) * f.cols_used / (double(g.rows) * g.cols);
   }
   s.mapping_efficiency = mapping / static_cast<double>(plan.folds.size());
@@ -79,8 +80,8 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
                    "fold {} last output left at cycle {}, the schedule says {}", f, r.fold_end[f],
                    plan.times[f].end);
     }
-    TPESIM_CHECK(r.activity.macs == s.macs, "stepped array did {} MACs, the mapping has {}",
-                 r.activity.macs, s.macs);
+    TPESIM_CHECK(r.activity.macs == steps, "stepped array did {} PE steps, the mapping has {}",
+                 r.activity.macs, steps);
     traffic = r.traffic;
     s.overflows = r.activity.overflows;
     out = std::move(r.out);
@@ -93,7 +94,11 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
   s.access.filter.sram_reads += traffic.filter_reads;
   s.access.ofmap.sram_writes += traffic.ofmap_writes;
   s.access.ofmap.sram_reads += traffic.ofmap_reads;
-  s.utilization = static_cast<double>(s.macs) / (static_cast<double>(s.cycles) * g.rows * g.cols);
+  // MAC-equivalents of the GEMM; a PE step covers Kg of them for lut_tc. Utilization is the
+  // fraction of PE-cycles busy (a multi-cycle step keeps its PE busy II cycles).
+  s.macs = gemm.m * gemm.n * gemm.k;
+  s.utilization =
+      static_cast<double>(steps * g.interval) / (static_cast<double>(s.cycles) * g.rows * g.cols);
   if (want_values) {
     s.has_values = true;
     run.outputs.reserve(out.size());
@@ -121,7 +126,9 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
 
 LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm) {
   LayerSchedule plan;
-  plan.geometry = FoldGeometry::of(arch.array, gemm);
+  workloads::Gemm steps = gemm;  // the reduction as the array steps it (LUT groups for lut_tc)
+  steps.k = pe::array_k(arch.array.pe, gemm.k);
+  plan.geometry = FoldGeometry::of(arch.array, steps);
   const FoldGeometry& g = plan.geometry;
   const pe::OperandBits bits = pe::operand_bits(arch.array.pe);
   MemoryModel memory(arch.memory, g, bits);
@@ -153,19 +160,23 @@ GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,
                     static_cast<std::uint64_t>(layer_index) * 2;
   op.a = pe::random_operands(arch.array.pe, pe::OperandSide::A, gemm.m * gemm.k, seed);
   op.w = pe::random_operands(arch.array.pe, pe::OperandSide::W, gemm.k * gemm.n, seed + 1);
-  if (const auto* mix = std::get_if<pe::MixpeSpec>(&arch.array.pe)) {
+  const auto* mix = std::get_if<pe::MixpeSpec>(&arch.array.pe);
+  const auto* lut = std::get_if<pe::LutTcSpec>(&arch.array.pe);
+  if (mix || lut) {
     // Group scales in [2^-9, 2^-5), zero points over the whole code range, token scales in
-    // [2^-7, 2^-3): the magnitudes of real W4A8 checkpoints.
+    // [2^-7, 2^-3): the magnitudes of real low-bit LLM checkpoints.
     std::mt19937_64 rng(seed + 2);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
-    const std::int64_t groups = (gemm.k + mix->group_size - 1) / mix->group_size;
-    op.quant.group_size = mix->group_size;
+    const std::int64_t group_size = mix ? mix->group_size : lut->group_size;
+    const int w_bits = mix ? mix->w_bits : lut->w_bits;
+    const std::int64_t groups = (gemm.k + group_size - 1) / group_size;
+    op.quant.group_size = group_size;
     for (std::int64_t i = 0; i < groups * gemm.n; ++i) {
       op.quant.w_scales.push_back(static_cast<std::int32_t>(
           pe::encode(std::ldexp(1.0 + unit(rng), -9 + static_cast<int>(rng() % 4)), pe::kFp16)));
-      op.quant.w_zeros.push_back(static_cast<std::int32_t>(rng() % (1u << mix->w_bits)));
+      op.quant.w_zeros.push_back(static_cast<std::int32_t>(rng() % (1u << w_bits)));
     }
-    for (std::int64_t i = 0; i < gemm.m; ++i) {
+    for (std::int64_t i = 0; mix && i < gemm.m; ++i) {
       op.quant.a_scales.push_back(static_cast<std::int32_t>(
           pe::encode(std::ldexp(1.0 + unit(rng), -7 + static_cast<int>(rng() % 4)), pe::kFp32)));
     }
@@ -180,6 +191,9 @@ LayerRun simulate_layer(const ArchSpec& arch, const workloads::Gemm& gemm, std::
         using S = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<S, pe::FpMacSpec>) {
           return run_with(pe::FpMacArith(spec), pe::FpMacArith(spec), arch, gemm, layer_index,
+                          operands);
+        } else if constexpr (std::is_same_v<S, pe::LutTcSpec>) {
+          return run_with(pe::LutTcArith(spec), pe::LutTcArith(spec), arch, gemm, layer_index,
                           operands);
         } else if constexpr (std::is_same_v<S, pe::MixpeSpec>) {
           if (spec.variant == pe::MixpeVariant::W4A8) {

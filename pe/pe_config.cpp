@@ -33,6 +33,8 @@ Registry<PeKindEntry> build_registry() {
       "fp_mac", "floating-point MAC baseline: fp16/bf16/fp8 operands, binary32 FMA accumulation"));
   reg.add(make_entry<MixpeSpec>(
       "mixpe", "MixPE: group-quantized uintB weights, shift&add, dequantize once per group"));
+  reg.add(make_entry<LutTcSpec>(
+      "lut_tc", "LUT Tensor Core: shared per-row lookup tables, bit-serial low-bit weights"));
   reg.add(make_entry<LmulSpec>(
       "lmul", "L-Mul: approximate float multiply by one integer add, fp32/bf16/fp16 accumulation"));
   return reg;
@@ -96,6 +98,10 @@ OperandBits operand_bits(const PeConfig& pe) {
         } else if constexpr (std::is_same_v<S, MixpeSpec>) {
           return OperandBits{spec.variant == MixpeVariant::W4A8 ? 8 : 16, spec.w_bits,
                              spec.out_format.bits()};
+        } else if constexpr (std::is_same_v<S, LutTcSpec>) {
+          // The array moves half tables (2^(Kg-1) entries) and groups of Kg weight codes.
+          return OperandBits{(1 << (spec.lut_group - 1)) * spec.table_format.bits(),
+                             spec.lut_group * spec.w_bits, spec.out_format.bits()};
         } else {
           return OperandBits{spec.format.bits(), spec.format.bits(), spec.acc_format.bits()};
         }
@@ -104,7 +110,14 @@ OperandBits operand_bits(const PeConfig& pe) {
 }
 
 int initiation_interval(const PeConfig& pe) {
-  return std::visit([](const auto&) { return 1; }, pe);
+  if (const auto* lut = std::get_if<LutTcSpec>(&pe)) return lut->w_bits;
+  return 1;
+}
+
+std::int64_t array_k(const PeConfig& pe, std::int64_t k) {
+  if (const auto* lut = std::get_if<LutTcSpec>(&pe))
+    return (k + lut->lut_group - 1) / lut->lut_group;
+  return k;
 }
 
 ValueCoding operand_coding(const PeConfig& pe, OperandSide side) {
@@ -116,6 +129,8 @@ ValueCoding operand_coding(const PeConfig& pe, OperandSide side) {
           return ValueCoding{false, a ? spec.a_bits : spec.w_bits, kFp32};
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           return ValueCoding{true, 0, a ? spec.a_format : spec.w_format};
+        } else if constexpr (std::is_same_v<S, LutTcSpec>) {
+          return a ? ValueCoding{true, 0, kFp16} : ValueCoding{false, spec.w_bits, kFp32, true};
         } else if constexpr (std::is_same_v<S, MixpeSpec>) {
           if (!a) return ValueCoding{false, spec.w_bits, kFp32, true};
           return spec.variant == MixpeVariant::W4A8 ? ValueCoding{false, 8, kFp32}
@@ -135,7 +150,7 @@ ValueCoding output_coding(const PeConfig& pe) {
           return ValueCoding{false, spec.acc_bits, kFp32};
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           return ValueCoding{true, 0, spec.out_format};
-        } else if constexpr (std::is_same_v<S, MixpeSpec>) {
+        } else if constexpr (std::is_same_v<S, MixpeSpec> || std::is_same_v<S, LutTcSpec>) {
           return ValueCoding{true, 0, spec.out_format};
         } else {
           return ValueCoding{true, 0, spec.acc_format};
@@ -163,6 +178,12 @@ std::vector<std::int32_t> random_operands(const PeConfig& pe, OperandSide side, 
             v = static_cast<std::int32_t>(lo + static_cast<std::int64_t>(rng() % span));
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           floats(side == OperandSide::A ? spec.a_format : spec.w_format);
+        } else if constexpr (std::is_same_v<S, LutTcSpec>) {
+          if (side == OperandSide::W) {
+            for (auto& v : out) v = static_cast<std::int32_t>(rng() % (1u << spec.w_bits));
+          } else {
+            floats(kFp16);
+          }
         } else if constexpr (std::is_same_v<S, MixpeSpec>) {
           if (side == OperandSide::W) {
             for (auto& v : out) v = static_cast<std::int32_t>(rng() % (1u << spec.w_bits));

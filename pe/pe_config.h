@@ -10,6 +10,7 @@
 #include "pe/fp_mac.h"
 #include "pe/int_mac.h"
 #include "pe/lmul.h"
+#include "pe/lut_tc.h"
 #include "pe/mixpe.h"
 #include "sim/core/bind.h"
 #include "sim/core/registry.h"
@@ -17,7 +18,7 @@
 namespace tpesim::pe {
 
 // One validated PE spec; the alternative says which kind it is.
-using PeConfig = std::variant<IntMacSpec, FpMacSpec, LmulSpec, MixpeSpec>;
+using PeConfig = std::variant<IntMacSpec, FpMacSpec, LmulSpec, MixpeSpec, LutTcSpec>;
 
 struct PeKindEntry {
   std::string name;                                        // kind string, e.g. "int_mac"
@@ -42,8 +43,11 @@ struct OperandBits {
 };
 OperandBits operand_bits(const PeConfig& pe);
 
-// Cycles between two operand pairs a PE can accept (1: fully pipelined).
+// Cycles between two operand pairs a PE can accept (1: fully pipelined; lut_tc: one bit plane
+// per cycle).
 int initiation_interval(const PeConfig& pe);
+// The reduction length the array sees for a GEMM of length k: k, or ceil(k / Kg) LUT groups.
+std::int64_t array_k(const PeConfig& pe, std::int64_t k);
 
 enum class OperandSide { A, W };
 

@@ -161,7 +161,7 @@ double pe_dot(const pe::PeConfig& config, const std::vector<std::int64_t>& a,
         if constexpr (std::is_same_v<S, pe::IntMacSpec>) return chain(pe::IntMacArith(spec));
         if constexpr (std::is_same_v<S, pe::FpMacSpec>) return chain(pe::FpMacArith(spec));
         if constexpr (std::is_same_v<S, pe::LmulSpec>) return chain(pe::LmulArith(spec));
-        if constexpr (std::is_same_v<S, pe::MixpeSpec>) {
+        if constexpr (std::is_same_v<S, pe::MixpeSpec> || std::is_same_v<S, pe::LutTcSpec>) {
           throw UserError(unsupported_message(spec.kKind));
           return 0.0;
         }
@@ -184,7 +184,9 @@ double exact_dot(const std::vector<double>& a, const std::vector<double>& w) {
 }  // namespace
 
 NumericsReport run_numerics(const NumericsOptions& o) {
-  if (std::holds_alternative<pe::MixpeSpec>(o.pe)) throw UserError(unsupported_message("mixpe"));
+  if (std::holds_alternative<pe::MixpeSpec>(o.pe) || std::holds_alternative<pe::LutTcSpec>(o.pe)) {
+    throw UserError(unsupported_message(pe::pe_kind_name(o.pe).c_str()));
+  }
   NumericsReport report;
   report.pe_kind = pe::pe_kind_name(o.pe);
   report.mode = o.exhaustive ? "exhaustive" : fmt::format("sampled ({})", enum_name(o.dist));

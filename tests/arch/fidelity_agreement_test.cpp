@@ -35,6 +35,7 @@ std::pair<std::vector<std::int64_t>, std::uint64_t> golden_outputs(const pe::PeC
         if constexpr (std::is_same_v<S, pe::IntMacSpec>) return run(pe::IntMacArith(spec));
         if constexpr (std::is_same_v<S, pe::FpMacSpec>) return run(pe::FpMacArith(spec));
         if constexpr (std::is_same_v<S, pe::LmulSpec>) return run(pe::LmulArith(spec));
+        if constexpr (std::is_same_v<S, pe::LutTcSpec>) return run(pe::LutTcArith(spec));
         if constexpr (std::is_same_v<S, pe::MixpeSpec>) {
           return spec.variant == pe::MixpeVariant::W4A8 ? run(pe::MixpeW4A8Arith(spec))
                                                         : run(pe::MixpeW4A16Arith(spec));
@@ -52,7 +53,16 @@ Case random_case(std::mt19937_64& rng, int index) {
   c.arch.array.cols = static_cast<int>(pick(1, 12));
   c.arch.array.dataflow = static_cast<Dataflow>(pick(0, 2));
   const pe::FloatFormat formats[] = {pe::kFp16, pe::kBf16, pe::kFp8E4M3, pe::kFp8E5M2};
-  switch (pick(0, 4)) {
+  switch (pick(0, 5)) {
+    case 5: {
+      pe::LutTcSpec lt;
+      lt.w_bits = static_cast<int>(pick(1, 4));
+      lt.lut_group = static_cast<int>(pick(2, 4));
+      lt.group_size = lt.lut_group * static_cast<int>(pick(1, 4));
+      lt.acc_format = pick(0, 1) ? pe::kFp32 : pe::kFp16;
+      c.arch.array.pe = lt;
+      break;
+    }
     case 4: {
       pe::MixpeSpec mx;
       mx.variant = pick(0, 1) ? pe::MixpeVariant::W4A8 : pe::MixpeVariant::W4A16;
@@ -107,8 +117,8 @@ Case random_case(std::mt19937_64& rng, int index) {
   return c;
 }
 
-// 240 random cases (int_mac, fp_mac, lmul and mixpe): cycles, stalls, access counts, MACs, numeric
-// events and outputs all equal, and equal to the golden GEMM.
+// 240 random cases (int_mac, fp_mac, lmul, mixpe and lut_tc): cycles, stalls, access counts, MACs,
+// numeric events and outputs all equal, and equal to the golden GEMM.
 TEST(FidelityAgreementTest, CycleEqualsFastOnRandomCases) {
   std::mt19937_64 rng(20261123);
   std::map<std::string, int> kinds;  // cases per PE kind
@@ -135,12 +145,14 @@ TEST(FidelityAgreementTest, CycleEqualsFastOnRandomCases) {
     ASSERT_EQ(golden, cycle.outputs) << pe::pe_kind_name(c.arch.array.pe);
     EXPECT_EQ(golden_events, cycle.stats.overflows);
     EXPECT_EQ(cycle.stats.macs, c.gemm.m * c.gemm.n * c.gemm.k);
+    EXPECT_EQ(fast.stats.utilization, cycle.stats.utilization);
     ++kinds[pe::pe_kind_name(c.arch.array.pe)];
   }
-  EXPECT_GT(kinds["int_mac"], 60);
-  EXPECT_GT(kinds["fp_mac"], 25);
-  EXPECT_GT(kinds["lmul"], 25);
-  EXPECT_GT(kinds["mixpe"], 25);
+  EXPECT_GT(kinds["int_mac"], 50);
+  EXPECT_GT(kinds["fp_mac"], 20);
+  EXPECT_GT(kinds["lmul"], 20);
+  EXPECT_GT(kinds["mixpe"], 20);
+  EXPECT_GT(kinds["lut_tc"], 20);
 }
 
 // The random cases above really exercise overflow and memory stalls (the test can fail).

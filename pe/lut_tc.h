@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: Apache-2.0
+// lut_tc: LUT Tensor Core (table lookup instead of multiply, bit-serial weights). For each row m
+// and LUT group j of Kg activations a table of the 2^Kg signed sums
+//   T[p] = sum_t (2 p_t - 1) a[m, Kg j + t]
+// is built once (binary32, left to right, rounded to table_format) and shared by every column;
+// half of it is stored (entries with p_0 = 1; T[~p] = -T[p]). Weights are B-bit codes q,
+// reinterpreted as q' = 2q - (2^B - 1) = sum_i 2^i (2 q_i - 1), one bit plane per cycle:
+//   acc_g <- round_acc(acc_g + 2^i T[bits_i(q[Kg j .. Kg j + Kg - 1, n])])
+// and per scale group g (G weights along K, fp16 scale s, zero point z, z' = 2z - (2^B - 1)):
+//   out <- RNE32(out + RNE32(RNE32(acc_g - RNE32(z' S_g)) * (s / 2))),  S_g = sum of a, k order.
+// Semantics and evaluation order: docs/PE_SEMANTICS.md.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <tuple>
+#include <vector>
+
+#include "pe/float_format.h"
+#include "pe/float_format_field.h"
+#include "pe/mixpe.h"
+#include "sim/core/bind.h"
+
+namespace tpesim::pe {
+
+struct LutTcSpec {
+  static constexpr const char* kKind = "lut_tc";  // the YAML `kind`
+  int w_bits = 2;                                 // B: weight bits, one bit plane per cycle
+  int lut_group = 4;                              // Kg: activations per table
+  FloatFormat table_format = kFp16;  // table entries: fp16 (as the paper's RTL) or fp32
+  FloatFormat acc_format = kFp32;    // bit-plane accumulator: fp32 or fp16
+  int group_size = 128;              // G: weights sharing a scale and zero point (multiple of Kg)
+  FloatFormat out_format = kFp32;    // output rounding: fp32 (none) or fp16
+
+  static const auto& fields() {
+    static const auto kFields = std::tuple{
+        Field<LutTcSpec, int>{"w_bits", &LutTcSpec::w_bits,
+                              "weight bits (bit planes; a weight takes w_bits cycles)", "bits",
+                              in_range(1, 4)},
+        Field<LutTcSpec, int>{"lut_group", &LutTcSpec::lut_group,
+                              "activations per lookup table (2^lut_group entries, half stored)",
+                              "activations", in_range(2, 4)},
+        Field<LutTcSpec, FloatFormat>{"table_format", &LutTcSpec::table_format,
+                                      "table entry format", "", one_of_formats({kFp16, kFp32})},
+        Field<LutTcSpec, FloatFormat>{"acc_format", &LutTcSpec::acc_format,
+                                      "bit-plane accumulator format, RNE after every add", "",
+                                      one_of_formats({kFp32, kFp16})},
+        Field<LutTcSpec, int>{"group_size", &LutTcSpec::group_size,
+                              "weights per scale/zero group along K (a multiple of lut_group)",
+                              "weights", in_range(1, 1 << 20)},
+        Field<LutTcSpec, FloatFormat>{"out_format", &LutTcSpec::out_format,
+                                      "output rounding: fp32 (none) or fp16", "",
+                                      one_of_formats({kFp32, kFp16})},
+    };
+    return kFields;
+  }
+};
+
+inline void validate(const LutTcSpec& spec, const ConfigNode& node, Diag& diag) {
+  if (spec.group_size % spec.lut_group != 0) {
+    diag.error(node.child("group_size").loc(), node.key_path("group_size"),
+               fmt::format("must be a multiple of lut_group ({}), got {}", spec.lut_group,
+                           spec.group_size));
+  }
+}
+
+// One operand as a LUT Tensor Core sees it: activations arrive as the (m, j) half table and the
+// group's activations (for S); weights as the group's Kg codes with their scale group's data.
+struct LutOperand {
+  std::array<float, 8> table{};     // A: Ts[p >> 1] for p_0 = 1, table_format values
+  std::array<float, 4> a{};         // A: the group's activations, k ascending
+  std::uint8_t count = 0;           // A: activations in this group (< Kg in a tail group)
+  std::array<std::uint8_t, 4> q{};  // W: the group's weight codes
+  float half_scale = 0;             // W: s / 2 (exact) of the scale group
+  std::int32_t z_prime = 0;         // W: 2 z - (2^B - 1) of the scale group
+  bool group_end = false;           // W: last LUT group of its scale group (or of K)
+};
+
+struct LutTcArith {
+  using Operand = LutOperand;
+  struct Acc {
+    float acc_g = 0;  // bit-plane sums of the current scale group, acc_format
+    float s = 0;      // activation sum of the current scale group, binary32, k ascending
+    float out = 0;    // dequantized scale groups so far, binary32
+  };
+  struct Step {
+    Acc value;
+    bool overflow;  // the output accumulator is no longer finite
+  };
+  LutTcSpec spec;  // the PE's parameters
+
+  explicit LutTcArith(const LutTcSpec& s) : spec(s) {}
+  static Acc zero() { return Acc{}; }
+  float round_acc(double v) const {
+    return spec.acc_format == kFp32
+               ? static_cast<float>(v)
+               : static_cast<float>(decode(encode(v, spec.acc_format), spec.acc_format));
+  }
+  // T[p] from the stored half: p_0 = 1 reads Ts[p >> 1]; else -Ts[(~p & mask) >> 1].
+  float lookup(const Operand& a, unsigned p) const {
+    const unsigned mask = (1u << spec.lut_group) - 1;
+    return (p & 1u) ? a.table[p >> 1] : -a.table[((~p) & mask) >> 1];
+  }
+  Step mac_step(Acc c, const Operand& a, const Operand& w) const {
+    for (int i = 0; i < spec.w_bits; ++i) {  // one bit plane per cycle
+      unsigned p = 0;
+      for (int t = 0; t < spec.lut_group; ++t) p |= ((w.q[t] >> i) & 1u) << t;
+      const double plane = std::ldexp(static_cast<double>(lookup(a, p)), i);  // exact
+      c.acc_g = round_acc(static_cast<double>(c.acc_g) + plane);
+    }
+    for (int t = 0; t < a.count; ++t) c.s = c.s + a.a[t];
+    if (w.group_end) {
+      const float zs = static_cast<float>(w.z_prime) * c.s;
+      const float d = c.acc_g - zs;
+      c.out = c.out + d * w.half_scale;
+      c.acc_g = 0;
+      c.s = 0;
+    }
+    return Step{c, !std::isfinite(c.out)};
+  }
+  Acc mac(Acc c, const Operand& a, const Operand& w, std::uint64_t& events) const {
+    const Step st = mac_step(c, a, w);
+    events += st.overflow;
+    return st.value;
+  }
+  std::int64_t output(const Acc& c) const {
+    return encode(static_cast<double>(c.out), spec.out_format);
+  }
+};
+
+// The half table of one LUT group: entries with p_0 = 1, each summed in binary32 left to right
+// ((+a0 +- a1) +- a2) +- a3 (RNE each step) and rounded once to table_format.
+inline std::array<float, 8> build_half_table(const LutTcSpec& spec, const std::array<float, 4>& a) {
+  std::array<float, 8> table{};
+  for (unsigned half = 0; half < (1u << (spec.lut_group - 1)); ++half) {
+    const unsigned p = (half << 1) | 1u;
+    float v = a[0];
+    for (int t = 1; t < spec.lut_group; ++t) v = ((p >> t) & 1u) ? v + a[t] : v - a[t];
+    table[half] = static_cast<float>(decode(encode(v, spec.table_format), spec.table_format));
+  }
+  return table;
+}
+
+// Builds the array's operands from the buffers' codes: A (M x K fp16 patterns) becomes
+// M x ceil(K / Kg) tables, W (K x N codes) becomes ceil(K / Kg) x N code groups.
+template <class Operands>
+Operands prepare_lut_operands(const LutTcSpec& spec, std::int64_t m, std::int64_t n, std::int64_t k,
+                              const std::vector<std::int32_t>& a_codes,
+                              const std::vector<std::int32_t>& w_codes, const MixpeQuantParams& q) {
+  const std::int64_t kg = spec.lut_group, groups = (k + kg - 1) / kg;
+  Operands out{m, n, groups, {}, {}};
+  out.a.resize(static_cast<std::size_t>(m * groups));
+  out.w.resize(static_cast<std::size_t>(groups * n));
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t j = 0; j < groups; ++j) {
+      LutOperand& o = out.a[static_cast<std::size_t>(i * groups + j)];
+      for (std::int64_t t = 0; t < kg && j * kg + t < k; ++t) {
+        o.a[static_cast<std::size_t>(t)] = static_cast<float>(decode(
+            static_cast<std::uint32_t>(a_codes[static_cast<std::size_t>(i * k + j * kg + t)]),
+            kFp16));
+        ++o.count;
+      }
+      o.table = build_half_table(spec, o.a);  // missing activations of a tail group are zeros
+    }
+  }
+  const std::int32_t bias = (1 << spec.w_bits) - 1;
+  for (std::int64_t j = 0; j < groups; ++j) {
+    const std::int64_t last_k = std::min(k, (j + 1) * kg) - 1;
+    const std::int64_t g = (j * kg) / q.group_size;
+    const bool end = (last_k + 1) % q.group_size == 0 || last_k + 1 == k;
+    for (std::int64_t col = 0; col < n; ++col) {
+      LutOperand& o = out.w[static_cast<std::size_t>(j * n + col)];
+      for (std::int64_t t = 0; t < kg && j * kg + t < k; ++t) {
+        o.q[static_cast<std::size_t>(t)] =
+            static_cast<std::uint8_t>(w_codes[static_cast<std::size_t>((j * kg + t) * n + col)]);
+      }
+      const std::size_t gi = static_cast<std::size_t>(g * n + col);
+      o.half_scale =
+          static_cast<float>(decode(static_cast<std::uint32_t>(q.w_scales[gi]), kFp16)) * 0.5f;
+      o.z_prime = 2 * q.w_zeros[gi] - bias;
+      o.group_end = end;
+    }
+  }
+  return out;
+}
+
+}  // namespace tpesim::pe
