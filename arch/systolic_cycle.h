@@ -36,6 +36,18 @@ namespace detail {
 constexpr std::uint8_t kValid = 1;  // flag: the element is real data
 constexpr std::uint8_t kMark = 2;   // flag: first element of a fold (ws/is) / last of a chain (os)
 
+// The fold whose stream covers local time u (cycle minus the port's skew) at one edge port, or
+// -1. Folds' streams are disjoint and in order, so `cursor` only moves forward.
+inline std::int64_t stream_fold_at(std::size_t& cursor, std::int64_t u,
+                                   const std::vector<FoldTimes>& times,
+                                   std::int64_t stream_cycles) {
+  while (cursor < times.size() && u >= times[cursor].stream_start + stream_cycles) ++cursor;
+  if (cursor < times.size() && u >= times[cursor].stream_start) {
+    return static_cast<std::int64_t>(cursor);
+  }
+  return -1;
+}
+
 struct RowActivity {
   std::uint64_t overflows = 0;  // accumulator overflows in this row this cycle
   std::int64_t fired = 0;       // MACs on real operands
@@ -163,11 +175,8 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
   std::int64_t macs = 0;
   int cur = 0;
 
-  auto stream_fold = [&](std::size_t& cursor, std::int64_t u) -> std::int64_t {
-    while (cursor < folds.size() && u >= times[cursor].stream_start + TE) ++cursor;
-    if (cursor < folds.size() && u >= times[cursor].stream_start)
-      return static_cast<std::int64_t>(cursor);
-    return -1;
+  auto stream_fold = [&](std::size_t& cursor, std::int64_t u) {
+    return stream_fold_at(cursor, u, times, TE);
   };
   std::int64_t latest_end = 0;
   std::size_t completed = 0;  // folds whose every output has left the array
@@ -314,11 +323,8 @@ CycleRunResult<Arith> run_output_stationary_array(
   std::uint64_t overflows = 0;
   std::int64_t macs = 0;
   int cur = 0;
-  auto stream_fold = [&](std::size_t& cursor, std::int64_t u) -> std::int64_t {
-    while (cursor < folds.size() && u >= times[cursor].stream_start + TE) ++cursor;
-    if (cursor < folds.size() && u >= times[cursor].stream_start)
-      return static_cast<std::int64_t>(cursor);
-    return -1;
+  auto stream_fold = [&](std::size_t& cursor, std::int64_t u) {
+    return stream_fold_at(cursor, u, times, TE);
   };
   std::int64_t latest_end = 0;
   std::size_t started = 0;    // folds whose stream has begun

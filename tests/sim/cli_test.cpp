@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
 namespace tpesim {
 namespace {
 
@@ -29,32 +30,7 @@ std::string src(const std::string& relative) { return kSource + "/" + relative; 
 const std::string kArch32 = src("configs/arch/systolic_32x32_ws.yaml");
 const std::string kGemm64 = src("configs/workloads/gemm_64.yaml");
 
-// Temp folders made by this process; removed at exit unless a test failed (kept to look at).
-struct TempFolders {
-  std::vector<fs::path> dirs;
-  ~TempFolders() {
-    if (testing::UnitTest::GetInstance()->Failed()) return;
-    std::error_code ec;
-    for (const fs::path& d : dirs) fs::remove_all(d, ec);
-  }
-};
-TempFolders& temp_folders() {
-  static TempFolders folders;
-  return folders;
-}
-
-// A fresh, empty folder under the test temp dir, unique per call and per process.
-fs::path fresh_dir() {
-  static std::atomic<int> counter{0};
-  const testing::TestInfo* info = testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir =
-      fs::path(testing::TempDir()) / ("tpesim_cli_" + std::string(info->name()) + "_" +
-                                      std::to_string(::getpid()) + "_" + std::to_string(counter++));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  temp_folders().dirs.push_back(dir);
-  return dir;
-}
+fs::path fresh_dir() { return testing_support::fresh_dir("tpesim_cli"); }
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);

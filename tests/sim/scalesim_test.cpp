@@ -18,38 +18,14 @@
 #include "sim/run.h"
 #include "sim/scalesim/scalesim_config.h"
 #include "sim/scalesim/scalesim_reports.h"
+#include "tests/support/temp_dir.h"
 
 namespace tpesim::scalesim {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Temp folders made by this process; removed at exit unless a test failed (kept to look at).
-struct TempFolders {
-  std::vector<fs::path> dirs;
-  ~TempFolders() {
-    if (testing::UnitTest::GetInstance()->Failed()) return;
-    std::error_code ec;
-    for (const fs::path& d : dirs) fs::remove_all(d, ec);
-  }
-};
-TempFolders& temp_folders() {
-  static TempFolders folders;
-  return folders;
-}
-
-// A fresh folder under the test temp dir, unique per call and per process.
-fs::path fresh_dir() {
-  static std::atomic<int> counter{0};
-  const testing::TestInfo* info = testing::UnitTest::GetInstance()->current_test_info();
-  const fs::path dir =
-      fs::path(testing::TempDir()) / ("tpesim_scalesim_" + std::string(info->name()) + "_" +
-                                      std::to_string(::getpid()) + "_" + std::to_string(counter++));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  temp_folders().dirs.push_back(dir);
-  return dir;
-}
+fs::path fresh_dir() { return testing_support::fresh_dir("tpesim_scalesim"); }
 
 std::string write_cfg(const std::string& text) {
   const fs::path path = fresh_dir() / "test.cfg";
