@@ -176,7 +176,8 @@ GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,
           pe::encode(std::ldexp(1.0 + unit(rng), -9 + static_cast<int>(rng() % 4)), pe::kFp16)));
       op.quant.w_zeros.push_back(static_cast<std::int32_t>(rng() % (1u << w_bits)));
     }
-    for (std::int64_t i = 0; mix && i < gemm.m; ++i) {
+    const bool token_scales = mix || lut->activation == pe::LutActivation::Int8;
+    for (std::int64_t i = 0; token_scales && i < gemm.m; ++i) {
       op.quant.a_scales.push_back(static_cast<std::int32_t>(
           pe::encode(std::ldexp(1.0 + unit(rng), -7 + static_cast<int>(rng() % 4)), pe::kFp32)));
     }
@@ -193,6 +194,10 @@ LayerRun simulate_layer(const ArchSpec& arch, const workloads::Gemm& gemm, std::
           return run_with(pe::FpMacArith(spec), pe::FpMacArith(spec), arch, gemm, layer_index,
                           operands);
         } else if constexpr (std::is_same_v<S, pe::LutTcSpec>) {
+          if (spec.activation == pe::LutActivation::Int8) {
+            return run_with(pe::LutTcInt8Arith(spec), pe::LutTcInt8Arith(spec), arch, gemm,
+                            layer_index, operands);
+          }
           return run_with(pe::LutTcArith(spec), pe::LutTcArith(spec), arch, gemm, layer_index,
                           operands);
         } else if constexpr (std::is_same_v<S, pe::MixpeSpec>) {

@@ -24,10 +24,16 @@
 
 namespace tpesim::pe {
 
+enum class LutActivation { Fp16, Int8 };
+constexpr auto enum_names(LutActivation) {
+  return std::array{std::pair{LutActivation::Fp16, "fp16"}, std::pair{LutActivation::Int8, "int8"}};
+}
+
 struct LutTcSpec {
-  static constexpr const char* kKind = "lut_tc";  // the YAML `kind`
-  int w_bits = 2;                                 // B: weight bits, one bit plane per cycle
-  int lut_group = 4;                              // Kg: activations per table
+  static constexpr const char* kKind = "lut_tc";   // the YAML `kind`
+  LutActivation activation = LutActivation::Fp16;  // fp16, or int8 with a per-token scale
+  int w_bits = 2;                                  // B: weight bits, one bit plane per cycle
+  int lut_group = 4;                               // Kg: activations per table
   FloatFormat table_format = kFp16;  // table entries: fp16 (as the paper's RTL) or fp32
   FloatFormat acc_format = kFp32;    // bit-plane accumulator: fp32 or fp16
   int group_size = 128;              // G: weights sharing a scale and zero point (multiple of Kg)
@@ -35,6 +41,9 @@ struct LutTcSpec {
 
   static const auto& fields() {
     static const auto kFields = std::tuple{
+        Field<LutTcSpec, LutActivation>{"activation", &LutTcSpec::activation,
+                                        "fp16, or int8 (exact integer tables and accumulator, "
+                                        "per-token fp32 scale)"},
         Field<LutTcSpec, int>{"w_bits", &LutTcSpec::w_bits,
                               "weight bits (bit planes; a weight takes w_bits cycles)", "bits",
                               in_range(1, 4)},
@@ -58,6 +67,15 @@ struct LutTcSpec {
 };
 
 inline void validate(const LutTcSpec& spec, const ConfigNode& node, Diag& diag) {
+  if (spec.activation == LutActivation::Int8) {
+    // Integer activations give exact integer tables and sums: these formats do not apply.
+    for (const char* key : {"table_format", "acc_format"}) {
+      if (node.child(key).present()) {
+        diag.error(node.key_loc(key), node.key_path(key),
+                   "does not apply with activation: int8 (tables and sums are exact integers)");
+      }
+    }
+  }
   if (spec.group_size % spec.lut_group != 0) {
     diag.error(node.child("group_size").loc(), node.key_path("group_size"),
                fmt::format("must be a multiple of lut_group ({}), got {}", spec.lut_group,
@@ -71,6 +89,7 @@ struct LutOperand {
   std::array<float, 8> table{};     // A: Ts[p >> 1] for p_0 = 1, table_format values
   std::array<float, 4> a{};         // A: the group's activations, k ascending
   std::uint8_t count = 0;           // A: activations in this group (< Kg in a tail group)
+  float s_a = 0;                    // A (int8 activations): the row's per-token scale
   std::array<std::uint8_t, 4> q{};  // W: the group's weight codes
   float half_scale = 0;             // W: s / 2 (exact) of the scale group
   std::int32_t z_prime = 0;         // W: 2 z - (2^B - 1) of the scale group
@@ -129,6 +148,55 @@ struct LutTcArith {
   }
 };
 
+// int8 activations: the tables are exact integers (|T| <= 4 * 128, held exactly in binary32),
+// the bit-plane and activation sums exact int64; the scale step is as for fp16, then the
+// per-token scale: O = RNE32(out * s_a).
+struct LutTcInt8Arith {
+  using Operand = LutOperand;
+  struct Acc {
+    std::int64_t acc_g = 0;  // bit-plane sums of the current scale group, exact
+    std::int64_t s = 0;      // activation sum of the current scale group, exact
+    float out = 0;           // dequantized scale groups so far, binary32
+    float s_a = 0;           // the row's activation scale (travels with the chain)
+  };
+  struct Step {
+    Acc value;
+    bool overflow;  // a group's D = acc_g - z' S left int32 (the PE's register width)
+  };
+  LutTcSpec spec;  // the PE's parameters
+
+  explicit LutTcInt8Arith(const LutTcSpec& s) : spec(s) {}
+  static Acc zero() { return Acc{}; }
+  Step mac_step(Acc c, const Operand& a, const Operand& w) const {
+    const unsigned mask = (1u << spec.lut_group) - 1;
+    for (int i = 0; i < spec.w_bits; ++i) {
+      unsigned p = 0;
+      for (int t = 0; t < spec.lut_group; ++t) p |= ((w.q[t] >> i) & 1u) << t;
+      const float entry = (p & 1u) ? a.table[p >> 1] : -a.table[((~p) & mask) >> 1];
+      c.acc_g += static_cast<std::int64_t>(entry) * (std::int64_t{1} << i);
+    }
+    for (int t = 0; t < a.count; ++t) c.s += static_cast<std::int64_t>(a.a[t]);
+    c.s_a = a.s_a;
+    bool overflow = false;
+    if (w.group_end) {
+      const std::int64_t d = c.acc_g - static_cast<std::int64_t>(w.z_prime) * c.s;
+      overflow = d < INT32_MIN || d > INT32_MAX;
+      c.out = c.out + static_cast<float>(d) * w.half_scale;
+      c.acc_g = 0;
+      c.s = 0;
+    }
+    return Step{c, overflow};
+  }
+  Acc mac(Acc c, const Operand& a, const Operand& w, std::uint64_t& events) const {
+    const Step st = mac_step(c, a, w);
+    events += st.overflow;
+    return st.value;
+  }
+  std::int64_t output(const Acc& c) const {
+    return encode(static_cast<double>(c.out * c.s_a), spec.out_format);
+  }
+};
+
 // The half table of one LUT group: entries with p_0 = 1, each summed in binary32 left to right
 // ((+a0 +- a1) +- a2) +- a3 (RNE each step) and rounded once to table_format.
 inline std::array<float, 8> build_half_table(const LutTcSpec& spec, const std::array<float, 4>& a) {
@@ -155,13 +223,22 @@ Operands prepare_lut_operands(const LutTcSpec& spec, std::int64_t m, std::int64_
   for (std::int64_t i = 0; i < m; ++i) {
     for (std::int64_t j = 0; j < groups; ++j) {
       LutOperand& o = out.a[static_cast<std::size_t>(i * groups + j)];
+      const bool int8 = spec.activation == LutActivation::Int8;
       for (std::int64_t t = 0; t < kg && j * kg + t < k; ++t) {
-        o.a[static_cast<std::size_t>(t)] = static_cast<float>(decode(
-            static_cast<std::uint32_t>(a_codes[static_cast<std::size_t>(i * k + j * kg + t)]),
-            kFp16));
+        const std::int32_t code = a_codes[static_cast<std::size_t>(i * k + j * kg + t)];
+        o.a[static_cast<std::size_t>(t)] =
+            int8 ? static_cast<float>(code)
+                 : static_cast<float>(decode(static_cast<std::uint32_t>(code), kFp16));
         ++o.count;
       }
-      o.table = build_half_table(spec, o.a);  // missing activations of a tail group are zeros
+      if (int8) {
+        o.s_a = static_cast<float>(
+            decode(static_cast<std::uint32_t>(q.a_scales[static_cast<std::size_t>(i)]), kFp32));
+      }
+      // Missing activations of a tail group are zeros. Integer tables are exact in binary32.
+      LutTcSpec table_spec = spec;
+      if (int8) table_spec.table_format = kFp32;
+      o.table = build_half_table(table_spec, o.a);
     }
   }
   const std::int32_t bias = (1 << spec.w_bits) - 1;

@@ -100,8 +100,11 @@ OperandBits operand_bits(const PeConfig& pe) {
                              spec.out_format.bits()};
         } else if constexpr (std::is_same_v<S, LutTcSpec>) {
           // The array moves half tables (2^(Kg-1) entries) and groups of Kg weight codes.
-          return OperandBits{(1 << (spec.lut_group - 1)) * spec.table_format.bits(),
-                             spec.lut_group * spec.w_bits, spec.out_format.bits()};
+          // Integer tables are held in 16-bit entries (|T| <= 512).
+          const int entry_bits =
+              spec.activation == LutActivation::Int8 ? 16 : spec.table_format.bits();
+          return OperandBits{(1 << (spec.lut_group - 1)) * entry_bits, spec.lut_group * spec.w_bits,
+                             spec.out_format.bits()};
         } else {
           return OperandBits{spec.format.bits(), spec.format.bits(), spec.acc_format.bits()};
         }
@@ -130,7 +133,9 @@ ValueCoding operand_coding(const PeConfig& pe, OperandSide side) {
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           return ValueCoding{true, 0, a ? spec.a_format : spec.w_format};
         } else if constexpr (std::is_same_v<S, LutTcSpec>) {
-          return a ? ValueCoding{true, 0, kFp16} : ValueCoding{false, spec.w_bits, kFp32, true};
+          if (!a) return ValueCoding{false, spec.w_bits, kFp32, true};
+          return spec.activation == LutActivation::Int8 ? ValueCoding{false, 8, kFp32}
+                                                        : ValueCoding{true, 0, kFp16};
         } else if constexpr (std::is_same_v<S, MixpeSpec>) {
           if (!a) return ValueCoding{false, spec.w_bits, kFp32, true};
           return spec.variant == MixpeVariant::W4A8 ? ValueCoding{false, 8, kFp32}
@@ -181,6 +186,10 @@ std::vector<std::int32_t> random_operands(const PeConfig& pe, OperandSide side, 
         } else if constexpr (std::is_same_v<S, LutTcSpec>) {
           if (side == OperandSide::W) {
             for (auto& v : out) v = static_cast<std::int32_t>(rng() % (1u << spec.w_bits));
+          } else if (spec.activation == LutActivation::Int8) {
+            for (auto& v : out) {
+              v = static_cast<std::int32_t>(static_cast<std::int64_t>(rng() % 256) - 128);
+            }
           } else {
             floats(kFp16);
           }

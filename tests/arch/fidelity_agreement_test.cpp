@@ -35,7 +35,10 @@ std::pair<std::vector<std::int64_t>, std::uint64_t> golden_outputs(const pe::PeC
         if constexpr (std::is_same_v<S, pe::IntMacSpec>) return run(pe::IntMacArith(spec));
         if constexpr (std::is_same_v<S, pe::FpMacSpec>) return run(pe::FpMacArith(spec));
         if constexpr (std::is_same_v<S, pe::LmulSpec>) return run(pe::LmulArith(spec));
-        if constexpr (std::is_same_v<S, pe::LutTcSpec>) return run(pe::LutTcArith(spec));
+        if constexpr (std::is_same_v<S, pe::LutTcSpec>) {
+          return spec.activation == pe::LutActivation::Int8 ? run(pe::LutTcInt8Arith(spec))
+                                                            : run(pe::LutTcArith(spec));
+        }
         if constexpr (std::is_same_v<S, pe::MixpeSpec>) {
           return spec.variant == pe::MixpeVariant::W4A8 ? run(pe::MixpeW4A8Arith(spec))
                                                         : run(pe::MixpeW4A16Arith(spec));
@@ -60,6 +63,7 @@ Case random_case(std::mt19937_64& rng, int index) {
       lt.lut_group = static_cast<int>(pick(2, 4));
       lt.group_size = lt.lut_group * static_cast<int>(pick(1, 4));
       lt.acc_format = pick(0, 1) ? pe::kFp32 : pe::kFp16;
+      if (pick(0, 2) == 0) lt.activation = pe::LutActivation::Int8;
       c.arch.array.pe = lt;
       break;
     }

@@ -94,6 +94,85 @@ TEST(LutTcArrayTest, ArraysEqualTheSpecReference) {
   }
 }
 
+// int8 activations: the spec's exact integer path, written directly: integer full tables and
+// sums, D = acc_g - z' S exactly, out += float(D) (s/2), O = out * s_a.
+std::vector<std::int64_t> reference_int8(const pe::LutTcSpec& spec, const GemmOperands& op) {
+  const std::int64_t kg = spec.lut_group, G = op.quant.group_size;
+  const std::int64_t bias = (1 << spec.w_bits) - 1;
+  std::vector<std::int64_t> out;
+  for (std::int64_t m = 0; m < op.m; ++m) {
+    for (std::int64_t n = 0; n < op.n; ++n) {
+      float result = 0;
+      for (std::int64_t g0 = 0; g0 < op.k; g0 += G) {
+        const std::int64_t g1 = std::min(op.k, g0 + G), g = g0 / G;
+        std::int64_t acc = 0, S = 0;
+        for (std::int64_t j0 = g0; j0 < g1; j0 += kg) {
+          for (int i = 0; i < spec.w_bits; ++i) {
+            std::int64_t t = 0;
+            for (std::int64_t k = j0; k < j0 + kg && k < op.k; ++k) {
+              const std::int64_t a = op.a[m * op.k + k];
+              t += ((op.w[k * op.n + n] >> i) & 1) ? a : -a;
+            }
+            acc += t << i;
+          }
+        }
+        for (std::int64_t k = g0; k < g1; ++k) S += op.a[m * op.k + k];
+        const float s = static_cast<float>(
+            pe::decode(static_cast<std::uint32_t>(op.quant.w_scales[g * op.n + n]), pe::kFp16));
+        const std::int64_t zp = 2 * op.quant.w_zeros[g * op.n + n] - bias;
+        result = result + static_cast<float>(acc - zp * S) * (s * 0.5f);
+      }
+      const float s_a = static_cast<float>(
+          pe::decode(static_cast<std::uint32_t>(op.quant.a_scales[m]), pe::kFp32));
+      out.push_back(pe::encode(static_cast<double>(result * s_a), spec.out_format));
+    }
+  }
+  return out;
+}
+
+// 30 random int8-activation cases, every dataflow, both fidelities: equal to the integer spec.
+TEST(LutTcArrayTest, Int8ActivationsEqualTheExactIntegerSpec) {
+  std::mt19937_64 rng(43);
+  auto pick = [&](std::int64_t lo, std::int64_t hi) {
+    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
+  };
+  for (int i = 0; i < 30; ++i) {
+    ArchSpec a;
+    a.array.rows = static_cast<int>(pick(2, 9));
+    a.array.cols = static_cast<int>(pick(2, 9));
+    a.array.dataflow = static_cast<Dataflow>(pick(0, 2));
+    pe::LutTcSpec spec;
+    spec.activation = pe::LutActivation::Int8;
+    spec.w_bits = static_cast<int>(pick(1, 4));
+    spec.lut_group = static_cast<int>(pick(2, 4));
+    spec.group_size = spec.lut_group * static_cast<int>(pick(1, 4));
+    a.array.pe = spec;
+    a.run.values = true;
+    const workloads::Gemm g{"g", pick(1, 10), pick(1, 10), pick(1, 40), 1};
+    const GemmOperands op = make_operands(a, g, i);
+    ASSERT_EQ(op.quant.a_scales.size(), static_cast<std::size_t>(g.m));
+    const auto expected = reference_int8(spec, op);
+    for (Fidelity fid : {Fidelity::Fast, Fidelity::Cycle}) {
+      a.run.fidelity = fid;
+      ASSERT_EQ(simulate_layer(a, g, i, &op).outputs, expected) << "case " << i;
+    }
+  }
+}
+
+// With int8 activations the table and accumulator formats do not apply: setting one is an error.
+TEST(LutTcArrayTest, Int8RejectsFloatTableSettings) {
+  ConfigDoc doc = ConfigDoc::from_string(
+      "array:\n  pe: {kind: lut_tc, activation: int8, table_format: fp16}\n", "lut.yaml");
+  try {
+    bind_arch(doc);
+    FAIL() << "expected a ConfigError";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    EXPECT_EQ(e.diagnostics()[0].path, "array.pe.table_format");
+    EXPECT_EQ(e.diagnostics()[0].loc.line, 2);
+  }
+}
+
 // One bit plane per cycle: a B-bit LUT array streams a row group every B cycles, so a fold's
 // stream lasts (T - 1) B + 1 cycles (SCALE-Sim-style fixed fold length grows by that).
 TEST(LutTcArrayTest, BitPlanesSetTheInitiationInterval) {
