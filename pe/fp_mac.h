@@ -59,11 +59,6 @@ struct FpMacArith {
     const float r = std::fma(a, w, acc);
     return Step{r, !std::isfinite(r)};
   }
-  Acc mac(Acc acc, Operand a, Operand w, std::uint64_t& events) const {
-    const Step s = mac_step(acc, a, w);
-    events += s.overflow;
-    return s.value;
-  }
   Operand decode_a(std::uint32_t pattern) const {
     return static_cast<float>(decode(pattern, a_format));
   }

@@ -113,11 +113,6 @@ struct LmulArith {
     }
     return Step{sum, p.flushed || p.saturated || p.nan || !std::isfinite(sum)};
   }
-  Acc mac(Acc acc, Operand a, Operand w, std::uint64_t& events) const {
-    const Step s = mac_step(acc, a, w);
-    events += s.overflow;
-    return s.value;
-  }
   Operand decode_a(std::uint32_t pattern) const { return static_cast<Operand>(pattern); }
   Operand decode_w(std::uint32_t pattern) const { return static_cast<Operand>(pattern); }
   std::int64_t output(Acc acc) const { return encode(static_cast<double>(acc), acc_format); }

@@ -138,11 +138,6 @@ struct LutTcArith {
     }
     return Step{c, !std::isfinite(c.out)};
   }
-  Acc mac(Acc c, const Operand& a, const Operand& w, std::uint64_t& events) const {
-    const Step st = mac_step(c, a, w);
-    events += st.overflow;
-    return st.value;
-  }
   std::int64_t output(const Acc& c) const {
     return encode(static_cast<double>(c.out), spec.out_format);
   }
@@ -186,11 +181,6 @@ struct LutTcInt8Arith {
       c.s = 0;
     }
     return Step{c, overflow};
-  }
-  Acc mac(Acc c, const Operand& a, const Operand& w, std::uint64_t& events) const {
-    const Step st = mac_step(c, a, w);
-    events += st.overflow;
-    return st.value;
   }
   std::int64_t output(const Acc& c) const {
     return encode(static_cast<double>(c.out * c.s_a), spec.out_format);

@@ -104,11 +104,6 @@ struct MixpeW4A8Arith {
     }
     return Step{c, overflow};
   }
-  Acc mac(Acc c, const Operand& a, const Operand& w, std::uint64_t& events) const {
-    const Step st = mac_step(c, a, w);
-    events += st.overflow;
-    return st.value;
-  }
   std::int64_t output(const Acc& c) const {
     return encode(static_cast<double>(c.acc * c.s_a), spec.out_format);
   }
@@ -140,11 +135,6 @@ struct MixpeW4A16Arith {
       c.s = 0;
     }
     return Step{c, !std::isfinite(c.acc)};
-  }
-  Acc mac(Acc c, const Operand& a, const Operand& w, std::uint64_t& events) const {
-    const Step st = mac_step(c, a, w);
-    events += st.overflow;
-    return st.value;
   }
   std::int64_t output(const Acc& c) const {
     return encode(static_cast<double>(c.acc), spec.out_format);

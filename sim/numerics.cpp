@@ -148,10 +148,11 @@ double pe_dot(const pe::PeConfig& config, const std::vector<std::int64_t>& a,
   const ValueCoding out = pe::output_coding(config);
   auto chain = [&](const auto& arith) {
     auto acc = arith.zero();
-    std::uint64_t events = 0;
     for (std::size_t i = 0; i < a.size(); ++i) {
-      acc = arith.mac(acc, arith.decode_a(static_cast<std::uint32_t>(a[i])),
-                      arith.decode_w(static_cast<std::uint32_t>(w[i])), events);
+      acc = arith
+                .mac_step(acc, arith.decode_a(static_cast<std::uint32_t>(a[i])),
+                          arith.decode_w(static_cast<std::uint32_t>(w[i])))
+                .value;
     }
     return decode_value(arith.output(acc), out);
   };

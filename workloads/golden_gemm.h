@@ -8,7 +8,8 @@
 
 namespace tpesim::workloads {
 
-// A is M x K and W is K x N, row-major. Arith provides zero() and mac(acc, a, w, overflows).
+// A is M x K and W is K x N, row-major. Arith provides zero() and mac_step(acc, a, w), which
+// returns {value, overflow}; `overflows` counts the steps whose overflow flag was set.
 template <class Arith>
 std::vector<typename Arith::Acc> golden_gemm(const Arith& arith, std::int64_t m, std::int64_t n,
                                              std::int64_t k,
@@ -20,7 +21,11 @@ std::vector<typename Arith::Acc> golden_gemm(const Arith& arith, std::int64_t m,
   for (std::int64_t i = 0; i < m; ++i) {
     for (std::int64_t j = 0; j < n; ++j) {
       typename Arith::Acc acc = Arith::zero();
-      for (std::int64_t p = 0; p < k; ++p) acc = arith.mac(acc, a[i * k + p], w[p * n + j], ov);
+      for (std::int64_t p = 0; p < k; ++p) {
+        const auto step = arith.mac_step(acc, a[i * k + p], w[p * n + j]);
+        acc = step.value;
+        ov += step.overflow;
+      }
       out[i * n + j] = acc;
     }
   }
