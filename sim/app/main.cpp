@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `tpesim` command line: run, gemm, numerics, check-config, list-kinds, describe.
+// The `tpesim` command line: run, gemm, numerics, trace, check-config, list-kinds, describe.
 // Exit codes: 0 success, 2 bad user input, 3 a model invariant broke (a bug), 1 anything else.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
@@ -20,6 +20,8 @@
 #include "sim/scalesim/scalesim_config.h"
 #include "sim/scalesim/scalesim_reports.h"
 #include "sim/version.h"
+#include "workloads/llm_model.h"
+#include "workloads/llm_trace.h"
 #include "workloads/scalesim_topology.h"
 
 namespace {
@@ -54,13 +56,26 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 // CSV topologies say which format they are by their header: `Layer, M, N, K` is a GEMM list.
 bool csv_is_gemm(const std::string& path);
 
-// A GEMM list YAML, or a SCALE-Sim topology CSV (GEMM rows with --gemm or a 4-column header).
+// An LLM trace CSV (docs/WORKLOADS.md) says so by its header: `name,m,n,k,count,phase,...`.
+bool csv_is_trace(const std::string& path) {
+  std::ifstream in(path);
+  std::string header;
+  std::getline(in, header);
+  return workloads::is_trace_header(header);
+}
+
+// A CSV workload: an LLM trace (by its header), else a SCALE-Sim topology (GEMM rows with --gemm
+// or a 4-column header, else conv rows).
+workloads::Workload load_csv_workload(const std::string& path, bool gemm_csv) {
+  if (csv_is_trace(path)) return workloads::load_trace_csv(path);
+  return workloads::load_scalesim_topology(path, gemm_csv || csv_is_gemm(path)
+                                                     ? workloads::TopologyFormat::Gemm
+                                                     : workloads::TopologyFormat::Conv);
+}
+
+// A GEMM list YAML, or a CSV: an LLM trace or a SCALE-Sim topology.
 workloads::Workload load_workload(const std::string& path, bool gemm_csv) {
-  if (ends_with(path, ".csv")) {
-    return workloads::load_scalesim_topology(path, gemm_csv || csv_is_gemm(path)
-                                                       ? workloads::TopologyFormat::Gemm
-                                                       : workloads::TopologyFormat::Conv);
-  }
+  if (ends_with(path, ".csv")) return load_csv_workload(path, gemm_csv);
   return workloads::load_gemm_yaml(path);
 }
 
@@ -134,9 +149,7 @@ int check_config_command(const std::vector<std::string>& files, bool gemm_csv) {
       if (ends_with(f, ".cfg")) {
         scalesim::load_scalesim_config(f);
       } else if (ends_with(f, ".csv")) {
-        workloads::load_scalesim_topology(f, gemm_csv || csv_is_gemm(f)
-                                                 ? workloads::TopologyFormat::Gemm
-                                                 : workloads::TopologyFormat::Conv);
+        load_csv_workload(f, gemm_csv);
       } else {
         const ConfigDoc doc = ConfigDoc::from_file(f);
         if (doc.root().child("gemms").present()) {
@@ -155,6 +168,47 @@ int check_config_command(const std::vector<std::string>& files, bool gemm_csv) {
     }
   }
   return failures ? kExitUser : kExitOk;
+}
+
+struct TraceCliOptions {
+  std::string model;                // --model: a preset key or a config.json
+  std::string phase;                // --phase: prefill | decode
+  std::int64_t batch = 0;           // --batch, sequences
+  std::int64_t seq = 0;             // --seq, tokens per sequence (prefill)
+  std::int64_t context = 0;         // --context, KV cache length (decode); 0: unset
+  workloads::TraceFormats formats;  // --w-format, --group-size, --a-format
+  std::string out;                  // --out, the trace CSV
+};
+
+// A preset key, or (a name ending in .json, or an existing file) a Hugging Face config.json.
+workloads::LlmShape resolve_model(const std::string& model) {
+  if (const auto preset = workloads::find_llm_preset(model)) return *preset;
+  std::error_code ec;
+  if (ends_with(model, ".json") || fs::is_regular_file(model, ec)) {
+    return workloads::load_hf_config(model);
+  }
+  std::vector<std::string> names;
+  for (const workloads::LlmShape& s : workloads::llm_presets()) names.push_back(s.name);
+  const std::string hint = closest_match(model, names);
+  throw UserError(
+      fmt::format("error: --model: unknown model '{}'{}; presets: {} (or the path of "
+                  "a Hugging Face config.json)",
+                  model, hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                  fmt::join(names, ", ")));
+}
+
+int trace_command(const TraceCliOptions& o) {
+  const workloads::LlmShape shape = resolve_model(o.model);
+  const workloads::Phase phase =
+      o.phase == "prefill" ? workloads::Phase::Prefill : workloads::Phase::Decode;
+  if (phase == workloads::Phase::Decode && o.context == 0) {
+    throw UserError("error: --context (the KV cache length) is required with --phase decode");
+  }
+  const std::vector<workloads::TraceRow> rows =
+      workloads::make_trace(shape, phase, o.batch, o.seq, o.context, o.formats);
+  workloads::write_trace_csv(o.out, rows);
+  fmt::print("{} {}: {} GEMM kinds\ntrace: {}\n", shape.name, o.phase, rows.size(), o.out);
+  return kExitOk;
 }
 
 struct NumericsCliOptions {
@@ -276,7 +330,7 @@ int main(int argc, char** argv) {
       "run", "simulate a workload on an architecture and write reports into --out");
   run_cmd->add_option("--arch", run.arch, "architecture YAML (see configs/arch)");
   run_cmd->add_option("--workload", run.workload,
-                      "workload: GEMM list YAML, or SCALE-Sim topology CSV");
+                      "workload: GEMM list YAML, LLM trace CSV, or SCALE-Sim topology CSV");
   run_cmd->add_option("--scalesim-config", run.scalesim_config,
                       "SCALE-Sim v2 .cfg (INI) instead of --arch");
   run_cmd->add_option("--topology", run.topology,
@@ -297,7 +351,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> check_files;
   bool check_gemm = false;
   CLI::App* check_cmd = app.add_subcommand(
-      "check-config", "validate configs, workloads, SCALE-Sim .cfg and topology CSV files");
+      "check-config",
+      "validate configs, workloads, LLM traces, SCALE-Sim .cfg and topology CSV files");
   check_cmd->add_option("files", check_files, "files to check")->required();
   check_cmd->add_flag("--gemm", check_gemm, "CSV files are `Layer, M, N, K,` topologies");
 
@@ -343,6 +398,37 @@ int main(int argc, char** argv) {
                            "also measure exact products rounded to this format (repeatable)");
   numerics_cmd->add_option("--out", numerics.out, "output folder")->required();
 
+  TraceCliOptions trace;
+  CLI::App* trace_cmd = app.add_subcommand(
+      "trace", "write the GEMMs of one LLM prefill or decode step as a trace CSV");
+  trace_cmd
+      ->add_option("--model", trace.model,
+                   "a preset (llama2-7b, llama3-8b, mistral-7b, opt-6.7b, bitnet-b1.58-3b, ...) "
+                   "or a Hugging Face config.json")
+      ->required();
+  trace_cmd->add_option("--phase", trace.phase, "prefill | decode")
+      ->required()
+      ->check(CLI::IsMember({"prefill", "decode"}));
+  trace_cmd->add_option("--batch", trace.batch, "sequences")
+      ->required()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 24));
+  trace_cmd->add_option("--seq", trace.seq, "tokens per sequence (prefill); 1 for decode")
+      ->required()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 24));
+  trace_cmd
+      ->add_option("--context", trace.context, "KV cache length, tokens (decode only, required)")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{1} << 24));
+  trace_cmd->add_option("--w-format", trace.formats.w_format, "weight format (metadata)")
+      ->capture_default_str();
+  trace_cmd
+      ->add_option("--group-size", trace.formats.group_size,
+                   "weight group size along K; 0: per channel (metadata)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{1} << 24));
+  trace_cmd->add_option("--a-format", trace.formats.a_format, "activation format (metadata)")
+      ->capture_default_str();
+  trace_cmd->add_option("--out", trace.out, "the trace CSV to write")->required();
+
   CLI::App* list_cmd = app.add_subcommand("list-kinds", "list PE, array and memory kinds");
   std::string describe_kind;
   CLI::App* describe_cmd =
@@ -368,6 +454,7 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return check_config_command(check_files, check_gemm);
     if (numerics_cmd->parsed()) return numerics_command(numerics);
     if (gemm_cmd->parsed()) return run_gemm_command(gemm);
+    if (trace_cmd->parsed()) return trace_command(trace);
     if (list_cmd->parsed()) return list_kinds_command();
     if (describe_cmd->parsed()) return describe_command(describe_kind);
   } catch (const ConfigError& e) {

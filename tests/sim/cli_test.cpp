@@ -694,5 +694,23 @@ TEST(CliFidelityTest, CycleAndFastWriteIdenticalLayersCsv) {
   }
 }
 
+// `trace` writes an LLM trace CSV that `run --workload` accepts; nothing but the CSV is left.
+TEST(CliTraceTest, DecodeTraceRunsOnTheArray) {
+  const fs::path work = fresh_dir();
+  const Result t = tpesim({"trace", "--model", "llama2-7b", "--phase", "decode", "--batch", "1",
+                           "--seq", "1", "--context", "128", "--out", "X.csv"},
+                          work);
+  ASSERT_EQ(t.status, 0) << t.both;
+  EXPECT_EQ(entries(work), std::set<std::string>{"X.csv"});
+  const std::vector<std::string> csv = lines(read_file(work / "X.csv"));
+  ASSERT_EQ(csv.size(), 11u);
+  EXPECT_EQ(csv[0], "name,m,n,k,count,phase,w_format,a_format,group_size");
+  EXPECT_EQ(csv[4], "attn_score,1,128,128,1024,decode,fp16,fp16,0");
+  const Result r = tpesim({"run", "--arch", kArch32, "--workload", "X.csv", "--out", "D"}, work);
+  ASSERT_EQ(r.status, 0) << r.both;
+  EXPECT_TRUE(contains(r.out, "10 layers")) << r.out;
+  EXPECT_EQ(lines(read_file(work / "D" / "layers.csv")).size(), 11u);
+}
+
 }  // namespace
 }  // namespace tpesim
