@@ -36,4 +36,15 @@ std::optional<IntMacGemmResult> int_mac_gemm(const IntMacGemm& gemm,
                                              const std::vector<std::int32_t>& w,
                                              std::string* error);
 
+// cuBLASLt INT8 x INT8 -> INT32 (exact: K * 2^14 must stay below 2^31), the industry kernel the
+// int_mac twin is compared with. `timed_runs` runs after a checked first run give median_ms.
+struct CublasInt8Result {
+  std::vector<std::int64_t> out;  // M x N
+  double median_ms = 0;           // median of the timed runs (CUDA events)
+};
+std::optional<CublasInt8Result> cublaslt_int8_gemm(std::int64_t m, std::int64_t n, std::int64_t k,
+                                                   const std::vector<std::int8_t>& a,
+                                                   const std::vector<std::int8_t>& w,
+                                                   int timed_runs, std::string* error);
+
 }  // namespace tpesim::gpu_ref
