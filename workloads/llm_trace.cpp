@@ -14,6 +14,7 @@
 
 #include "sim/core/diag.h"
 #include "sim/core/errors.h"
+#include "workloads/csv_fields.h"
 
 namespace tpesim::workloads {
 
@@ -61,28 +62,6 @@ void check_format(const std::string& name, const std::string& what) {
   const std::string hint = closest_match(name, trace_format_names());
   throw UserError(fmt::format("error: {}: unknown format '{}'{}", what, name,
                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
-}
-
-struct CsvField {
-  std::string text;  // without surrounding blanks
-  int col = 1;       // 1-based column of its first non-blank character
-};
-
-// Every comma-separated field of `line`, empty ones (a trailing comma) included.
-std::vector<CsvField> split_fields(std::string_view line) {
-  std::vector<CsvField> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    const std::size_t end = comma == std::string_view::npos ? line.size() : comma;
-    std::size_t b = start, e = end;
-    while (b < e && (line[b] == ' ' || line[b] == '\t')) ++b;
-    while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t')) --e;
-    out.push_back(CsvField{std::string(line.substr(b, e - b)), static_cast<int>(b) + 1});
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  return out;
 }
 
 }  // namespace
@@ -254,7 +233,7 @@ std::vector<TraceRow> read_trace_csv(const std::string& path) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF file
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    const std::vector<CsvField> fields = split_fields(line);
+    const std::vector<CsvField> fields = split_csv_fields(line);
     auto where = [&](int col) { return SourceLoc{source, line_no, col}; };
     const int end_col = static_cast<int>(line.size()) + 1;
     if (!header_seen) {

@@ -11,6 +11,7 @@
 
 #include "sim/core/diag.h"
 #include "sim/core/errors.h"
+#include "workloads/csv_fields.h"
 
 namespace tpesim::workloads {
 
@@ -24,11 +25,6 @@ constexpr std::int64_t kMaxDim = std::int64_t{1} << 24;  // bound of every field
 // Layers one depth-wise row may expand to (one per channel); bounds memory on bad input.
 constexpr std::int64_t kMaxDepthwiseChannels = std::int64_t{1} << 16;
 
-struct CsvField {
-  std::string text;  // trimmed
-  int col = 1;       // 1-based column of the field's first non-blank character
-};
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
@@ -37,20 +33,10 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The row's fields, trailing empty ones (SCALE-Sim's trailing commas) dropped.
 std::vector<CsvField> split_csv_line(std::string_view line) {
-  std::vector<CsvField> out;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', start);
-    const std::size_t end = comma == std::string_view::npos ? line.size() : comma;
-    std::size_t b = start, e = end;
-    while (b < e && (line[b] == ' ' || line[b] == '\t')) ++b;
-    while (e > b && (line[e - 1] == ' ' || line[e - 1] == '\t' || line[e - 1] == '\r')) --e;
-    out.push_back(CsvField{std::string(line.substr(b, e - b)), static_cast<int>(b) + 1});
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
-  }
-  while (!out.empty() && out.back().text.empty()) out.pop_back();  // trailing commas
+  std::vector<CsvField> out = split_csv_fields(line);
+  while (!out.empty() && out.back().text.empty()) out.pop_back();
   return out;
 }
 
