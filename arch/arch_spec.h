@@ -35,12 +35,35 @@ constexpr auto enum_names(MemoryKind) {
                     std::pair{MemoryKind::Buffered, "buffered"}};
 }
 
+enum class ArrayKind { Systolic, AdderTree };
+constexpr auto enum_names(ArrayKind) {
+  return std::array{std::pair{ArrayKind::Systolic, "systolic"},
+                    std::pair{ArrayKind::AdderTree, "adder_tree"}};
+}
+
+// adder_tree: how the columns receive a streamed activation vector.
+enum class TreeActivation { Broadcast, Forward };
+constexpr auto enum_names(TreeActivation) {
+  return std::array{std::pair{TreeActivation::Broadcast, "broadcast"},
+                    std::pair{TreeActivation::Forward, "forward"}};
+}
+
+// Both kinds hold the weight tile K x N on a grid of `rows` x `cols` multipliers, so rows and
+// cols are the grid of either kind; an adder tree names them `k_lanes` and `columns` in YAML.
 struct ArraySpec {
-  std::string kind = "systolic";     // array kind; `tpesim list-kinds` lists them
-  int rows = 32;                     // PE rows (R)
-  int cols = 32;                     // PE columns (C)
-  Dataflow dataflow = Dataflow::Ws;  // which operand stays in the PEs
-  pe::PeConfig pe;                   // the PE kind and its parameters
+  ArrayKind kind = ArrayKind::Systolic;  // array kind; `tpesim list-kinds` lists them
+  int rows = 32;                     // systolic: PE rows (R); adder_tree: k_lanes, the multipliers
+                                     // of one column unit (the K tile)
+  int cols = 32;                     // systolic: PE columns (C); adder_tree: columns, the
+                                     // dot-product units (the N tile)
+  Dataflow dataflow = Dataflow::Ws;  // systolic: which operand stays in the PEs (adder_tree: ws)
+  int tree_stages_per_level = 1;     // adder_tree: register stages per tree level (0: the tree
+                                     // is combinational)
+  TreeActivation activation = TreeActivation::Broadcast;  // adder_tree: activation delivery
+  pe::PeConfig pe;                                        // the PE kind and its parameters
+
+  int k_lanes() const { return rows; }  // adder_tree: multipliers per column unit
+  int columns() const { return cols; }  // adder_tree: dot-product units
 };
 
 struct BufferSpec {
@@ -136,6 +159,17 @@ ArchSpec load_arch(const std::string& path, const std::vector<std::string>& over
 ArchSpec bind_arch(const ConfigDoc& doc);
 // The fully resolved config (every default filled in), loadable again by load_arch().
 YAML::Node emit_arch(const ArchSpec& spec);
-std::vector<FieldInfo> describe_array_fields();
+
+struct ArrayKindInfo {
+  ArrayKind kind;    // the kind
+  std::string name;  // its `array.kind` string
+  std::string doc;   // one line for list-kinds
+};
+// Every array kind, for `tpesim list-kinds` and `tpesim describe`.
+std::vector<ArrayKindInfo> array_kinds();
+// The keys under `array:` of one kind (besides `kind` and `pe`), with their defaults.
+std::vector<FieldInfo> describe_array_fields(ArrayKind kind = ArrayKind::Systolic);
+// One line naming the array for reports, e.g. "32 x 32 systolic, dataflow `ws`".
+std::string array_summary(const ArraySpec& array);
 
 }  // namespace tpesim::arch

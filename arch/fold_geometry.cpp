@@ -42,7 +42,15 @@ Fold fold_at(const FoldGeometry& g, std::int64_t index) {
     f.chained = f.fr > 0;
     f.final_k = f.fr == g.row_folds - 1;
   }
+  f.stream_cycles = g.stream_cycles();
+  f.stream_busy = g.stream_busy();
   return f;
+}
+
+void apply_offsets(Fold& fold, const StreamOffsets& offsets) {
+  const std::size_t t = offsets.size() - 1;
+  fold.stream_cycles = offsets[t - 1] + 1;
+  fold.stream_busy = offsets[t];
 }
 
 FoldTraffic fold_traffic(const FoldGeometry& g, const Fold& f) {

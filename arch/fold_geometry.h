@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "arch/arch_spec.h"
 #include "workloads/gemm.h"
@@ -43,7 +44,18 @@ struct Fold {
   int cols_used = 0;       // PE columns holding real data (<= C)
   bool chained = false;    // ws/is: partial sums of the previous K fold enter the column tops
   bool final_k = true;     // its outputs are final (not partial sums)
+  std::int64_t stream_cycles = 1;  // TE: first to last streamed element at one port, cycles
+  std::int64_t stream_busy = 1;    // TB: cycles one port is busy with the stream
 };
+
+// Data-dependent PEs (pe::data_dependent): when each streamed element of one fold enters its
+// edge port, relative to the fold's stream start. offsets[e] for e = 0..T; element e's slot is
+// offsets[e + 1] - offsets[e] cycles, and offsets[T] is when the port is free again. Empty for
+// a uniform stream (element e at e * II).
+using StreamOffsets = std::vector<std::int64_t>;
+
+// Sets a fold's TE and TB from its offsets.
+void apply_offsets(Fold& fold, const StreamOffsets& offsets);
 
 Fold fold_at(const FoldGeometry& g, std::int64_t index);
 

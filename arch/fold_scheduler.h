@@ -16,7 +16,8 @@ struct FoldTimes {
   std::int64_t load_start = 0;    // ws/is: cycle the stationary row 0 is written (row r at +r)
   std::int64_t stream_start = 0;  // S: cycle row 0 (and column 0) receive the first element
   std::int64_t end = 0;           // one past the cycle the fold's last output leaves the array
-  std::int64_t occupied_end = 0;  // scalesim: start + fixed fold length; overlap: == end
+  std::int64_t occupied_end = 0;  // scalesim: start + fixed fold length; overlap: end plus the
+                                  // rest of the last element's slot (TB - TE)
   std::int64_t release = 0;       // one past the last cycle the fold reads its input buffers
 };
 
@@ -24,16 +25,20 @@ class FoldScheduler {
  public:
   FoldScheduler(const FoldGeometry& geometry, TimingMode mode);
   // Schedules folds in order; `data_ready` is the first cycle the fold's operands are on chip.
-  FoldTimes schedule(const Fold& fold, std::int64_t data_ready);
-  // SCALE-Sim v2's fixed fold length: 2R + C + T - 2 (ws, is) or R + C + T - 2 (os).
-  static std::int64_t scalesim_fold_cycles(const FoldGeometry& g);
+  // `offsets` (data-dependent PEs) must outlive the next call.
+  FoldTimes schedule(const Fold& fold, std::int64_t data_ready,
+                     const StreamOffsets* offsets = nullptr);
+  // SCALE-Sim v2's fixed fold length: 2R + C + TE - 2 (ws, is) or R + C + TE - 2 (os).
+  static std::int64_t scalesim_fold_cycles(const FoldGeometry& g, std::int64_t stream_cycles);
 
  private:
-  FoldGeometry m_geometry;   // the GEMM's mapping
-  TimingMode m_mode;         // overlap or scalesim
-  bool m_first = true;       // no fold scheduled yet
-  FoldTimes m_prev;          // the previous fold's times
-  int m_prev_rows_used = 0;  // rows of the previous fold (os output-bus occupancy)
+  FoldGeometry m_geometry;       // the GEMM's mapping
+  TimingMode m_mode;             // overlap or scalesim
+  bool m_first = true;           // no fold scheduled yet
+  FoldTimes m_prev;              // the previous fold's times
+  int m_prev_rows_used = 0;      // rows of the previous fold (os output-bus occupancy)
+  std::int64_t m_prev_busy = 0;  // TB of the previous fold
+  const StreamOffsets* m_prev_offsets = nullptr;  // its stream offsets (data-dependent PEs)
 };
 
 }  // namespace tpesim::arch

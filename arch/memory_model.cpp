@@ -53,11 +53,11 @@ MemoryModel::Tile MemoryModel::ifmap_tile(const Fold& f) const {
   const FoldGeometry& g = m_geometry;
   switch (g.dataflow) {
     case Dataflow::Ws:
-      return Tile{f.fr, g.t * f.rows_used, g.stream_cycles()};
+      return Tile{f.fr, g.t * f.rows_used, f.stream_cycles};
     case Dataflow::Is:
       return Tile{f.index, std::int64_t{f.rows_used} * f.cols_used, g.rows};
     case Dataflow::Os:
-      return Tile{f.fr, g.t * f.rows_used, g.stream_cycles()};
+      return Tile{f.fr, g.t * f.rows_used, f.stream_cycles};
   }
   return {};
 }
@@ -68,9 +68,9 @@ MemoryModel::Tile MemoryModel::filter_tile(const Fold& f) const {
     case Dataflow::Ws:
       return Tile{f.index, std::int64_t{f.rows_used} * f.cols_used, g.rows};
     case Dataflow::Is:
-      return Tile{f.fr, g.t * f.rows_used, g.stream_cycles()};
+      return Tile{f.fr, g.t * f.rows_used, f.stream_cycles};
     case Dataflow::Os:
-      return Tile{f.fc, g.t * f.cols_used, g.stream_cycles()};
+      return Tile{f.fc, g.t * f.cols_used, f.stream_cycles};
   }
   return {};
 }
@@ -129,7 +129,7 @@ std::int64_t MemoryModel::data_ready(const Fold& fold) {
   fetch(m_filter, m_counts.filter, filter_tile(fold));
   if (m_spill && fold.chained) {
     // The previous K fold's partial sums come back from DRAM.
-    const Tile psums{fold.index, m_geometry.t * fold.cols_used, m_geometry.stream_cycles()};
+    const Tile psums{fold.index, m_geometry.t * fold.cols_used, fold.stream_cycles};
     m_counts.ofmap.dram_reads += psums.elements;
     m_counts.ofmap.sram_writes += psums.elements;
     const std::int64_t written = m_spill_done[static_cast<std::size_t>(fold.index - 1)];

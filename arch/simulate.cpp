@@ -6,7 +6,10 @@
 #include <random>
 #include <thread>
 
+#include "arch/adder_tree_cycle.h"
+#include "arch/adder_tree_plan.h"
 #include "arch/memory_model.h"
+#include "arch/stream_slots.h"
 #include "arch/systolic_cycle.h"
 #include "arch/systolic_fast.h"
 #include "pe/pe_config.h"
@@ -32,7 +35,15 @@ template <class Arith, class Reference>
 LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec& arch,
                   const workloads::Gemm& gemm, std::int64_t layer_index,
                   const GemmOperands* given) {
-  const LayerSchedule plan = plan_layer(arch, gemm);
+  const bool cycle = arch.run.fidelity == Fidelity::Cycle;
+  const bool want_values = cycle || arch.run.values || arch.run.verify;
+  GemmOperands generated;
+  const GemmOperands* codes = given;
+  if ((want_values || pe::data_dependent(arch.array.pe)) && !codes) {
+    generated = make_operands(arch, gemm, layer_index);
+    codes = &generated;
+  }
+  const LayerSchedule plan = plan_layer(arch, gemm, codes);
   const FoldGeometry& g = plan.geometry;
   LayerRun run;
   LayerStats& s = run.stats;
@@ -54,14 +65,6 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
   }
   s.mapping_efficiency = mapping / static_cast<double>(plan.folds.size());
 
-  const bool cycle = arch.run.fidelity == Fidelity::Cycle;
-  const bool want_values = cycle || arch.run.values || arch.run.verify;
-  GemmOperands generated;
-  const GemmOperands* codes = given;
-  if (want_values && !codes) {
-    generated = make_operands(arch, gemm, layer_index);
-    codes = &generated;
-  }
   OperandMatrices<typename Arith::Operand> prepared;
   if (want_values) prepared = prepare_operands(arith, *codes);
   const OperandMatrices<typename Arith::Operand>* op = &prepared;
@@ -70,11 +73,16 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
     std::int64_t until = 0;
     for (const FoldTimes& t : plan.times) until = std::max({until, t.end, t.occupied_end});
     CycleRunResult<Arith> r =
-        g.dataflow == Dataflow::Os
-            ? run_output_stationary_array(arith, g, *op, plan.folds, plan.times, until)
+        arch.array.kind == ArrayKind::AdderTree
+            ? run_adder_tree_array(arith, AdderTreeTiming(arch.array, g, &plan.offsets), *op,
+                                   plan.folds, plan.times, until)
+        : g.dataflow == Dataflow::Os ? run_output_stationary_array(arith, g, *op, plan.folds,
+                                                                   plan.times, until, plan.offsets)
         : g.dataflow == Dataflow::Ws
-            ? run_stationary_array<Arith, false>(arith, g, *op, plan.folds, plan.times, until)
-            : run_stationary_array<Arith, true>(arith, g, *op, plan.folds, plan.times, until);
+            ? run_stationary_array<Arith, false>(arith, g, *op, plan.folds, plan.times, until,
+                                                 plan.offsets)
+            : run_stationary_array<Arith, true>(arith, g, *op, plan.folds, plan.times, until,
+                                                plan.offsets);
     for (std::size_t f = 0; f < plan.folds.size(); ++f) {
       TPESIM_CHECK(r.fold_end[f] == plan.times[f].end,
                    "fold {} last output left at cycle {}, the schedule says {}", f, r.fold_end[f],
@@ -97,8 +105,15 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
   // MAC-equivalents of the GEMM; a PE step covers Kg of them for lut_tc. Utilization is the
   // fraction of PE-cycles busy (a multi-cycle step keeps its PE busy II cycles).
   s.macs = gemm.m * gemm.n * gemm.k;
+  static const std::vector<std::int32_t> kNoCodes;
+  s.activity = pe::gemm_activity(arch.array.pe, pe::GemmShape{gemm.m, gemm.n, gemm.k, 1},
+                                 codes ? codes->a : kNoCodes, codes ? codes->w : kNoCodes);
+  TPESIM_CHECK(plan.offsets.empty() || steps == gemm.m * gemm.n * gemm.k,
+               "data-dependent timing stepped {} PE steps, the GEMM has {}", steps,
+               gemm.m * gemm.n * gemm.k);
+  s.pe_busy_cycles = plan.offsets.empty() ? steps * g.interval : plan.busy_pe_cycles;
   s.utilization =
-      static_cast<double>(steps * g.interval) / (static_cast<double>(s.cycles) * g.rows * g.cols);
+      static_cast<double>(s.pe_busy_cycles) / (static_cast<double>(s.cycles) * g.rows * g.cols);
   if (want_values) {
     s.has_values = true;
     run.outputs.reserve(out.size());
@@ -124,7 +139,9 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
 
 }  // namespace
 
-LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm) {
+LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm,
+                         const GemmOperands* codes) {
+  if (arch.array.kind == ArrayKind::AdderTree) return plan_adder_tree_layer(arch, gemm, codes);
   LayerSchedule plan;
   workloads::Gemm steps = gemm;  // the reduction as the array steps it (LUT groups for lut_tc)
   steps.k = pe::array_k(arch.array.pe, gemm.k);
@@ -135,13 +152,22 @@ LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm) {
   FoldScheduler scheduler(g, arch.run.timing);
   FoldScheduler ideal(g, arch.run.timing);
   plan.folds.reserve(static_cast<std::size_t>(g.folds()));
-  for (std::int64_t i = 0; i < g.folds(); ++i) {
-    const Fold f = fold_at(g, i);
-    plan.folds.push_back(f);
-    const FoldTimes t = scheduler.schedule(f, memory.data_ready(f));
+  for (std::int64_t i = 0; i < g.folds(); ++i) plan.folds.push_back(fold_at(g, i));
+  if (const auto* slice = std::get_if<pe::BitsliceSpec>(&arch.array.pe);
+      slice && pe::data_dependent(*slice)) {
+    TPESIM_CHECK(codes != nullptr, "data-dependent timing needs the operands");
+    plan.offsets = systolic_stream_offsets(*slice, g, plan.folds, *codes);
+    plan.busy_pe_cycles = busy_pe_cycles(*slice, *codes);
+    for (std::size_t i = 0; i < plan.folds.size(); ++i)
+      apply_offsets(plan.folds[i], plan.offsets[i]);
+  }
+  for (std::size_t i = 0; i < plan.folds.size(); ++i) {
+    const Fold& f = plan.folds[i];
+    const StreamOffsets* offsets = plan.offsets.empty() ? nullptr : &plan.offsets[i];
+    const FoldTimes t = scheduler.schedule(f, memory.data_ready(f), offsets);
     memory.fold_scheduled(f, t);
     plan.times.push_back(t);
-    plan.compute_times.push_back(ideal.schedule(f, 0));
+    plan.compute_times.push_back(ideal.schedule(f, 0, offsets));
   }
   plan.memory_traffic = memory.counts();
   plan.memory_finish = memory.finish();
@@ -209,6 +235,13 @@ LayerRun simulate_layer(const ArchSpec& arch, const workloads::Gemm& gemm, std::
                           layer_index, operands);
         } else if constexpr (std::is_same_v<S, pe::LmulSpec>) {
           return run_with(pe::LmulArith(spec), pe::LmulArith(spec), arch, gemm, layer_index,
+                          operands);
+        } else if constexpr (std::is_same_v<S, pe::BitsliceSpec>) {
+          if (spec.acc_bits <= 32) {
+            return run_with(pe::BitsliceArithT<std::int32_t>(spec), pe::IntMacArith(spec), arch,
+                            gemm, layer_index, operands);
+          }
+          return run_with(pe::BitsliceArith(spec), pe::IntMacArith(spec), arch, gemm, layer_index,
                           operands);
         } else {
           if (spec.acc_bits <= 32) {

@@ -10,6 +10,7 @@
 #include "arch/fold_geometry.h"
 #include "arch/fold_scheduler.h"
 #include "arch/gemm_operands.h"
+#include "pe/activity.h"
 #include "workloads/gemm.h"
 
 namespace tpesim::arch {
@@ -22,11 +23,13 @@ struct LayerStats {
   std::int64_t macs = 0;                 // MACs on real operand pairs
   std::uint64_t overflows = 0;           // accumulator overflows (counted when values are computed)
   double mapping_efficiency = 0;         // mean over folds of used PEs / (R x C)
-  double utilization = 0;                // macs / (cycles x R x C)
+  std::int64_t pe_busy_cycles = 0;       // PE-cycles spent on steps (II each, or data-dependent)
+  double utilization = 0;                // pe_busy_cycles / (cycles x R x C)
   AccessCounts access;                   // buffer and DRAM traffic per operand
   bool has_values = false;               // outputs were computed
   std::uint64_t output_fingerprint = 0;  // FNV-1a of the outputs, when computed
   bool verified = false;                 // outputs equal the CPU golden GEMM
+  pe::PeActivity activity;               // the PE kind's events (pe/activity.h)
 };
 
 struct LayerRun {
@@ -44,8 +47,12 @@ struct LayerSchedule {
   std::int64_t memory_finish = 0;        // last DRAM write completion
   std::int64_t cycles = 0;
   std::int64_t compute_cycles = 0;
+  std::vector<StreamOffsets> offsets;  // data-dependent PEs: each fold's element slots
+  std::int64_t busy_pe_cycles = 0;     // PE-cycles spent stepping (steps x II, or the step costs)
 };
-LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm);
+// `codes` are needed when the PE's timing is data-dependent (pe::data_dependent); else unused.
+LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm,
+                         const GemmOperands* codes = nullptr);
 
 // Operands drawn from run.seed (uniform over the PE's operand ranges).
 GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,

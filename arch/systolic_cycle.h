@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <vector>
 
@@ -40,13 +41,90 @@ constexpr std::uint8_t kMark = 2;   // flag: first element of a fold (ws/is) / l
 // -1. Folds' streams are disjoint and in order, so `cursor` only moves forward.
 inline std::int64_t stream_fold_at(std::size_t& cursor, std::int64_t u,
                                    const std::vector<FoldTimes>& times,
-                                   std::int64_t stream_cycles) {
-  while (cursor < times.size() && u >= times[cursor].stream_start + stream_cycles) ++cursor;
+                                   const std::vector<Fold>& folds) {
+  while (cursor < times.size() && u >= times[cursor].stream_start + folds[cursor].stream_cycles) {
+    ++cursor;
+  }
   if (cursor < times.size() && u >= times[cursor].stream_start) {
     return static_cast<std::int64_t>(cursor);
   }
   return -1;
 }
+
+// The streamed element entering an edge port at local time u of fold f, or -1 (between the
+// elements of a multi-cycle or data-dependent PE).
+inline std::int64_t element_at(const std::vector<StreamOffsets>& offsets, std::int64_t interval,
+                               std::size_t f, std::int64_t u) {
+  if (offsets.empty()) return u % interval == 0 ? u / interval : -1;
+  const StreamOffsets& o = offsets[f];
+  const auto last = o.end() - 1;  // offsets[T]: the port is free again, no element
+  const auto it = std::lower_bound(o.begin(), last, u);
+  return it != last && *it == u ? it - o.begin() : -1;
+}
+
+template <class Arith>
+concept HasStepCycles = requires(const Arith& a, typename Arith::Operand x) {
+  { a.step_cycles(x, x) } -> std::convertible_to<std::int64_t>;
+};
+
+template <class Arith>
+concept HasLaneStepCycles = requires(const Arith& a, const typename Arith::Operand* x) {
+  { a.step_cycles_lanes(x, x, 1) } -> std::convertible_to<std::int64_t>;
+};
+
+// Data-dependent PEs: every PE that fires is busy for its own step cost; no PE may receive an
+// element while busy, and each element's slot must equal the slowest cost among the PEs it meets
+// (sync: array). Observed independently of how the planner computed the slots.
+class SlotCheck {
+ public:
+  SlotCheck(const std::vector<StreamOffsets>& offsets, const std::vector<Fold>& folds, int rows,
+            int cols)
+      : m_offsets(offsets),
+        m_cols(cols),
+        m_busy_until(static_cast<std::size_t>(rows) * cols, 0),
+        m_ring(static_cast<std::size_t>(rows) * cols, {-1, -1}) {
+    if (offsets.empty()) return;
+    m_observed.resize(folds.size());
+    for (std::size_t f = 0; f < folds.size(); ++f) m_observed[f].assign(offsets[f].size() - 1, 0);
+  }
+  bool active() const { return !m_offsets.empty(); }
+  // Row r's edge received element e of fold f (f < 0: nothing) at cycle t.
+  void injected(int r, std::int64_t t, std::int64_t f, std::int64_t e) {
+    m_ring[ring_slot(r, t)] = {f, e};
+  }
+  // PE (r, c) fired at cycle t for `cost` cycles.
+  void fired(int r, int c, std::int64_t t, std::int64_t cost) {
+    const std::size_t i = static_cast<std::size_t>(r) * m_cols + c;
+    TPESIM_CHECK(t >= m_busy_until[i],
+                 "PE ({}, {}) received an element at cycle {} while busy until {}", r, c, t,
+                 m_busy_until[i]);
+    m_busy_until[i] = t + cost;
+    const auto [f, e] = m_ring[ring_slot(r, t - c)];
+    TPESIM_CHECK(f >= 0, "PE ({}, {}) fired at cycle {} with no element injected", r, c, t);
+    auto& seen = m_observed[static_cast<std::size_t>(f)][static_cast<std::size_t>(e)];
+    seen = std::max(seen, cost);
+  }
+  void finish() const {
+    for (std::size_t f = 0; f < m_observed.size(); ++f) {
+      for (std::size_t e = 0; e < m_observed[f].size(); ++e) {
+        const std::int64_t slot = m_offsets[f][e + 1] - m_offsets[f][e];
+        TPESIM_CHECK(slot == m_observed[f][e],
+                     "fold {} element {}: slot of {} cycles, its slowest PE took {}", f, e, slot,
+                     m_observed[f][e]);
+      }
+    }
+  }
+
+ private:
+  std::size_t ring_slot(int r, std::int64_t t) const {
+    return static_cast<std::size_t>(r) * m_cols + static_cast<std::size_t>(t % m_cols);
+  }
+  const std::vector<StreamOffsets>& m_offsets;                // the planner's slots
+  int m_cols = 1;                                             // C
+  std::vector<std::int64_t> m_busy_until;                     // per PE: first cycle it is free
+  std::vector<std::pair<std::int64_t, std::int64_t>> m_ring;  // per row: (fold, element) by cycle
+  std::vector<std::vector<std::int64_t>> m_observed;          // slowest cost per fold, element
+};
 
 struct RowActivity {
   std::uint64_t overflows = 0;  // accumulator overflows in this row this cycle
@@ -130,6 +208,7 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
                                            const OperandMatrices<typename Arith::Operand>& op,
                                            const std::vector<Fold>& folds,
                                            const std::vector<FoldTimes>& times, std::int64_t until,
+                                           const std::vector<StreamOffsets>& offsets = {},
                                            const RowOrder& order = {}) {
   using Acc = typename Arith::Acc;
   using Operand = typename Arith::Operand;
@@ -137,7 +216,7 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
   const int R = g.rows, C = g.cols;
   const std::int64_t T = g.t, N = op.n, K = op.k;
   // A multi-cycle PE takes a new element every II cycles: the stream of a fold spans TE cycles.
-  const std::int64_t II = g.interval, TE = g.stream_cycles();
+  const std::int64_t II = g.interval;
   const std::size_t RC = static_cast<std::size_t>(R) * C;
   auto stream_at = [&](std::int64_t t, std::int64_t s) -> Operand {  // X[t][s]
     return kStationaryIsA ? op.w[s * N + t] : op.a[t * K + s];
@@ -176,8 +255,9 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
   int cur = 0;
 
   auto stream_fold = [&](std::size_t& cursor, std::int64_t u) {
-    return stream_fold_at(cursor, u, times, TE);
+    return stream_fold_at(cursor, u, times, folds);
   };
+  SlotCheck slots(offsets, folds, R, C);
   std::int64_t latest_end = 0;
   std::size_t completed = 0;  // folds whose every output has left the array
   for (std::int64_t t = 0; t < until; ++t) {
@@ -194,13 +274,16 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       const std::int64_t f = stream_fold(row_cursor[static_cast<std::size_t>(r)], t - r);
       edge_x = Operand{};
       edge_xf = 0;
+      if (slots.active()) slots.injected(r, t, -1, -1);
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];
-      const std::int64_t u = t - r - times[static_cast<std::size_t>(f)].stream_start;
-      if (u % II != 0) continue;  // between elements of a multi-cycle PE
-      edge_xf = u == 0 ? kMark : 0;
+      const std::int64_t e = element_at(offsets, II, static_cast<std::size_t>(f),
+                                        t - r - times[static_cast<std::size_t>(f)].stream_start);
+      if (e < 0) continue;  // between elements of a multi-cycle PE
+      edge_xf = e == 0 ? kMark : 0;
+      if (slots.active()) slots.injected(r, t, f, e);
       if (r < fold.rows_used) {
-        edge_x = stream_at(u / II, fold.fr * R + r);
+        edge_x = stream_at(e, fold.fr * R + r);
         edge_xf |= kValid;
         ++res.traffic.ifmap_reads;  // streamed operand (A for ws, W for is), renamed below
       }
@@ -214,9 +297,10 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];
       if (c >= fold.cols_used) continue;
-      const std::int64_t u = t - c - times[static_cast<std::size_t>(f)].stream_start;
-      if (u % II != 0) continue;
-      const std::size_t idx = out_index(u / II, fold.fc * C + c);
+      const std::int64_t e = element_at(offsets, II, static_cast<std::size_t>(f),
+                                        t - c - times[static_cast<std::size_t>(f)].stream_start);
+      if (e < 0) continue;
+      const std::size_t idx = out_index(e, fold.fc * C + c);
       if (fold.chained) {
         TPESIM_CHECK(k_folds_done[idx] == fold.fr,
                      "partial sum of fold {} read before K fold {} "
@@ -227,7 +311,7 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       }
       edge_pv[c] = kValid;
       ring_fold[slot_in * C + c] = f;
-      ring_t[slot_in * C + c] = u / II;
+      ring_t[slot_in * C + c] = e;
     }
     // Evaluate every PE from committed state.
     const int nxt = cur ^ 1;
@@ -245,6 +329,19 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       overflows += row.overflows;
       macs += row.fired;
       hazards += row.hazards;
+      if constexpr (HasStepCycles<Arith>) {
+        if (slots.active()) {
+          const Operand* xr = x[cur].data() + xbase;
+          const std::uint8_t* fr = xf[cur].data() + xbase;
+          for (int c = 0; c < C; ++c) {
+            const std::size_t pe = base + static_cast<std::size_t>(c);
+            if (!(fr[c] & act_v[pe] & kValid)) continue;
+            const std::int64_t cost = kStationaryIsA ? arith.step_cycles(act[pe], xr[c])
+                                                     : arith.step_cycles(xr[c], act[pe]);
+            slots.fired(r, c, t, cost);
+          }
+        }
+      }
     }
     TPESIM_CHECK(hazards == 0, "{} MACs met an invalid partial sum at cycle {}", hazards, t);
     // Clock edge: commit registers, then the stationary write port's row.
@@ -285,6 +382,7 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
     TPESIM_CHECK(fold_outputs[f] == T * folds[f].cols_used, "fold {} produced {} outputs, not {}",
                  f, fold_outputs[f], T * folds[f].cols_used);
   }
+  slots.finish();
   if (kStationaryIsA) std::swap(res.traffic.ifmap_reads, res.traffic.filter_reads);
   res.activity = ArrayActivity{macs, overflows};
   return res;
@@ -296,13 +394,13 @@ template <class Arith>
 CycleRunResult<Arith> run_output_stationary_array(
     const Arith& arith, const FoldGeometry& g, const OperandMatrices<typename Arith::Operand>& op,
     const std::vector<Fold>& folds, const std::vector<FoldTimes>& times, std::int64_t until,
-    const RowOrder& order = {}) {
+    const std::vector<StreamOffsets>& offsets = {}, const RowOrder& order = {}) {
   using Acc = typename Arith::Acc;
   using Operand = typename Arith::Operand;
   using namespace detail;
   const int R = g.rows, C = g.cols;
   const std::int64_t T = g.t, N = op.n, K = op.k;
-  const std::int64_t II = g.interval, TE = g.stream_cycles();  // see run_stationary_array
+  const std::int64_t II = g.interval;  // see run_stationary_array
   const std::size_t RC = static_cast<std::size_t>(R) * C;
   CycleRunResult<Arith> res;
   res.out.assign(static_cast<std::size_t>(op.m * op.n), Arith::zero());
@@ -324,8 +422,9 @@ CycleRunResult<Arith> run_output_stationary_array(
   std::int64_t macs = 0;
   int cur = 0;
   auto stream_fold = [&](std::size_t& cursor, std::int64_t u) {
-    return stream_fold_at(cursor, u, times, TE);
+    return stream_fold_at(cursor, u, times, folds);
   };
+  SlotCheck slots(offsets, folds, R, C);
   std::int64_t latest_end = 0;
   std::size_t started = 0;    // folds whose stream has begun
   std::size_t completed = 0;  // folds whose every output has left the array
@@ -342,12 +441,14 @@ CycleRunResult<Arith> run_output_stationary_array(
       const std::int64_t f = stream_fold(row_cursor[static_cast<std::size_t>(r)], t - r);
       edge_a = Operand{};
       edge_af = 0;
+      if (slots.active()) slots.injected(r, t, -1, -1);
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];
       if (r >= fold.rows_used) continue;
-      const std::int64_t u = t - r - times[static_cast<std::size_t>(f)].stream_start;
-      if (u % II != 0) continue;
-      const std::int64_t k = u / II;
+      const std::int64_t k = element_at(offsets, II, static_cast<std::size_t>(f),
+                                        t - r - times[static_cast<std::size_t>(f)].stream_start);
+      if (k < 0) continue;
+      if (slots.active()) slots.injected(r, t, f, k);
       edge_a = op.a[(fold.fr * R + r) * K + k];
       edge_af = static_cast<std::uint8_t>(kValid | (k == T - 1 ? kMark : 0));
       ++res.traffic.ifmap_reads;
@@ -359,9 +460,9 @@ CycleRunResult<Arith> run_output_stationary_array(
       if (f < 0) continue;
       const Fold& fold = folds[static_cast<std::size_t>(f)];
       if (c >= fold.cols_used) continue;
-      const std::int64_t u = t - c - times[static_cast<std::size_t>(f)].stream_start;
-      if (u % II != 0) continue;
-      const std::int64_t k = u / II;
+      const std::int64_t k = element_at(offsets, II, static_cast<std::size_t>(f),
+                                        t - c - times[static_cast<std::size_t>(f)].stream_start);
+      if (k < 0) continue;
       edge_w[c] = op.w[k * N + fold.fc * C + c];
       edge_wf[c] = kValid;
       ++res.traffic.filter_reads;
@@ -380,14 +481,26 @@ CycleRunResult<Arith> run_output_stationary_array(
       overflows += row.overflows;
       macs += row.fired;
       emitted += row.marks;
+      if constexpr (HasStepCycles<Arith>) {
+        if (slots.active()) {
+          const Operand* ar = a[cur].data() + abase;
+          const std::uint8_t* afr = af[cur].data() + abase;
+          const Operand* wr = r == 0 ? edge_w.data() : w[cur].data() + base - C;
+          const std::uint8_t* wfr = r == 0 ? edge_wf.data() : wf[cur].data() + base - C;
+          for (int c = 0; c < C; ++c) {
+            if (!(afr[c] & wfr[c] & kValid)) continue;
+            slots.fired(r, c, t, arith.step_cycles(ar[c], wr[c]));
+          }
+        }
+      }
     }
     cur = nxt;
     // Column result buses: PE (r, c) of fold f finishes at stream_start + TE - 1 + r + c.
     std::int64_t expected = 0;
-    for (std::size_t f = drain_first; f < folds.size() && times[f].stream_start + TE - 1 <= t;
-         ++f) {
+    for (std::size_t f = drain_first;
+         f < folds.size() && times[f].stream_start + folds[f].stream_cycles - 1 <= t; ++f) {
       const Fold& fold = folds[f];
-      const std::int64_t d = t - (times[f].stream_start + TE - 1);
+      const std::int64_t d = t - (times[f].stream_start + fold.stream_cycles - 1);
       if (d > fold.rows_used + fold.cols_used - 2) {
         if (f == drain_first) ++drain_first;
         continue;
@@ -414,6 +527,7 @@ CycleRunResult<Arith> run_output_stationary_array(
     TPESIM_CHECK(fold_outputs[f] == std::int64_t{folds[f].rows_used} * folds[f].cols_used,
                  "fold {} produced {} outputs", f, fold_outputs[f]);
   }
+  slots.finish();
   res.activity = ArrayActivity{macs, overflows};
   return res;
 }

@@ -6,20 +6,26 @@
 // half of it is stored (entries with p_0 = 1; T[~p] = -T[p]). Weights are B-bit codes q,
 // reinterpreted as q' = 2q - (2^B - 1) = sum_i 2^i (2 q_i - 1), one bit plane per cycle:
 //   acc_g <- round_acc(acc_g + 2^i T[bits_i(q[Kg j .. Kg j + Kg - 1, n])])
+// or, with int8 tables (T-MAC: entries Q = RNE(T / scale), one binary32 scale per table), an exact
+// integer sum over the bit planes scaled once per LUT group:
+//   acc_g <- round_acc(acc_g + RNE32((sum_i 2^i Q[bits_i(...)]) * scale))
 // and per scale group g (G weights along K, fp16 scale s, zero point z, z' = 2z - (2^B - 1)):
 //   out <- RNE32(out + RNE32(RNE32(acc_g - RNE32(z' S_g)) * (s / 2))),  S_g = sum of a, k order.
 // Semantics and evaluation order: docs/PE_SEMANTICS.md.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <tuple>
 #include <vector>
 
 #include "pe/float_format.h"
 #include "pe/float_format_field.h"
 #include "pe/mixpe.h"
+#include "pe/quantize.h"
 #include "sim/core/bind.h"
 
 namespace tpesim::pe {
@@ -29,15 +35,28 @@ constexpr auto enum_names(LutActivation) {
   return std::array{std::pair{LutActivation::Fp16, "fp16"}, std::pair{LutActivation::Int8, "int8"}};
 }
 
+// How table entries are stored: a float format, or int8 codes with one binary32 scale per table.
+enum class LutTableFormat { Fp16, Fp32, Int8 };
+constexpr auto enum_names(LutTableFormat) {
+  return std::array{std::pair{LutTableFormat::Fp16, "fp16"},
+                    std::pair{LutTableFormat::Fp32, "fp32"},
+                    std::pair{LutTableFormat::Int8, "int8"}};
+}
+// Bits of one stored table entry (the int8 format's per-table scale is not included).
+constexpr int lut_entry_bits(LutTableFormat f) {
+  return f == LutTableFormat::Fp16 ? 16 : f == LutTableFormat::Fp32 ? 32 : 8;
+}
+inline constexpr int kLutTableScaleBits = 32;  // table_format int8: one binary32 scale per table
+
 struct LutTcSpec {
-  static constexpr const char* kKind = "lut_tc";   // the YAML `kind`
-  LutActivation activation = LutActivation::Fp16;  // fp16, or int8 with a per-token scale
-  int w_bits = 2;                                  // B: weight bits, one bit plane per cycle
-  int lut_group = 4;                               // Kg: activations per table
-  FloatFormat table_format = kFp16;  // table entries: fp16 (as the paper's RTL) or fp32
-  FloatFormat acc_format = kFp32;    // bit-plane accumulator: fp32 or fp16
-  int group_size = 128;              // G: weights sharing a scale and zero point (multiple of Kg)
-  FloatFormat out_format = kFp32;    // output rounding: fp32 (none) or fp16
+  static constexpr const char* kKind = "lut_tc";       // the YAML `kind`
+  LutActivation activation = LutActivation::Fp16;      // fp16, or int8 with a per-token scale
+  int w_bits = 2;                                      // B: weight bits, one bit plane per cycle
+  int lut_group = 4;                                   // Kg: activations per table
+  LutTableFormat table_format = LutTableFormat::Fp16;  // entries: fp16 (paper's RTL), fp32, int8
+  FloatFormat acc_format = kFp32;                      // bit-plane accumulator: fp32 or fp16
+  int group_size = 128;            // G: weights sharing a scale and zero point (multiple of Kg)
+  FloatFormat out_format = kFp32;  // output rounding: fp32 (none) or fp16
 
   static const auto& fields() {
     static const auto kFields = std::tuple{
@@ -50,8 +69,10 @@ struct LutTcSpec {
         Field<LutTcSpec, int>{"lut_group", &LutTcSpec::lut_group,
                               "activations per lookup table (2^lut_group entries, half stored)",
                               "activations", in_range(2, 4)},
-        Field<LutTcSpec, FloatFormat>{"table_format", &LutTcSpec::table_format,
-                                      "table entry format", "", one_of_formats({kFp16, kFp32})},
+        Field<LutTcSpec, LutTableFormat>{
+            "table_format", &LutTcSpec::table_format,
+            "table entry format: fp16, fp32, or int8 (T-MAC: int8 entries, one binary32 scale "
+            "per table, integer bit-plane sums)"},
         Field<LutTcSpec, FloatFormat>{"acc_format", &LutTcSpec::acc_format,
                                       "bit-plane accumulator format, RNE after every add", "",
                                       one_of_formats({kFp32, kFp16})},
@@ -86,7 +107,9 @@ inline void validate(const LutTcSpec& spec, const ConfigNode& node, Diag& diag) 
 // One operand as a LUT Tensor Core sees it: activations arrive as the (m, j) half table and the
 // group's activations (for S); weights as the group's Kg codes with their scale group's data.
 struct LutOperand {
-  std::array<float, 8> table{};     // A: Ts[p >> 1] for p_0 = 1, table_format values
+  std::array<float, 8> table{};     // A: Ts[p >> 1] for p_0 = 1, table_format values (int8: the
+                                    //    integer codes -127..127, exact in binary32)
+  float table_scale = 0;            // A (table_format int8): the table's binary32 scale
   std::array<float, 4> a{};         // A: the group's activations, k ascending
   std::uint8_t count = 0;           // A: activations in this group (< Kg in a tail group)
   float s_a = 0;                    // A (int8 activations): the row's per-token scale
@@ -121,12 +144,29 @@ struct LutTcArith {
     const unsigned mask = (1u << spec.lut_group) - 1;
     return (p & 1u) ? a.table[p >> 1] : -a.table[((~p) & mask) >> 1];
   }
+  // The bit-plane pattern of plane i: bit t is bit i of the group's weight code t.
+  unsigned pattern(const Operand& w, int i) const {
+    unsigned p = 0;
+    for (int t = 0; t < spec.lut_group; ++t) p |= ((w.q[t] >> i) & 1u) << t;
+    return p;
+  }
+  // One LUT group (all bit planes, i ascending), then S; at a scale group's end, the
+  // dequantization. The single definition of the order (docs/PE_SEMANTICS.md, lut_tc).
   Step mac_step(Acc c, const Operand& a, const Operand& w) const {
-    for (int i = 0; i < spec.w_bits; ++i) {  // one bit plane per cycle
-      unsigned p = 0;
-      for (int t = 0; t < spec.lut_group; ++t) p |= ((w.q[t] >> i) & 1u) << t;
-      const double plane = std::ldexp(static_cast<double>(lookup(a, p)), i);  // exact
-      c.acc_g = round_acc(static_cast<double>(c.acc_g) + plane);
+    if (spec.table_format == LutTableFormat::Int8) {
+      // T-MAC: exact integer sum of 2^i Q over the planes (|sum| <= 127 (2^B - 1)), scaled once
+      // (float(sum) is exact; one RNE32 for the product), then one acc_format add.
+      std::int32_t sum = 0;
+      for (int i = 0; i < spec.w_bits; ++i) {
+        sum += static_cast<std::int32_t>(lookup(a, pattern(w, i))) * (std::int32_t{1} << i);
+      }
+      const float scaled = static_cast<float>(sum) * a.table_scale;
+      c.acc_g = round_acc(static_cast<double>(c.acc_g) + static_cast<double>(scaled));
+    } else {
+      for (int i = 0; i < spec.w_bits; ++i) {  // one bit plane per cycle
+        const double plane = std::ldexp(static_cast<double>(lookup(a, pattern(w, i))), i);  // exact
+        c.acc_g = round_acc(static_cast<double>(c.acc_g) + plane);
+      }
     }
     for (int t = 0; t < a.count; ++t) c.s = c.s + a.a[t];
     if (w.group_end) {
@@ -187,15 +227,55 @@ struct LutTcInt8Arith {
   }
 };
 
-// The half table of one LUT group: entries with p_0 = 1, each summed in binary32 left to right
-// ((+a0 +- a1) +- a2) +- a3 (RNE each step) and rounded once to table_format.
-inline std::array<float, 8> build_half_table(const LutTcSpec& spec, const std::array<float, 4>& a) {
-  std::array<float, 8> table{};
-  for (unsigned half = 0; half < (1u << (spec.lut_group - 1)); ++half) {
+// The stored half of one LUT group's table. Entries Ts[h] for the patterns p = 2h + 1 (p_0 = 1),
+// first summed in binary32 left to right: T32[h] = ((+a0 +- a1) +- a2) +- a3 (RNE each step,
+// + where p_t = 1). Then, by table_format:
+//   fp16 / fp32: Ts[h] = T32[h] rounded once (RNE) to the format; no scale.
+//   int8 (T-MAC): M = max_h |T32[h]| (the whole table's max, by symmetry);
+//     scale = RNE32(M / 127), Ts[h] = clamp(RNE(T32[h] / scale), -127, 127) (the quotient is
+//     exact before the one rounding to an integer; the clamp never acts since scale >= M / 127
+//     (1 - 2^-24)); M = 0 gives scale 0 and all entries 0; a non-finite T32 (an infinite or NaN
+//     activation) gives scale NaN and all entries 0.
+struct LutHalfTable {
+  std::array<float, 8> entries{};  // Ts[h], h < 2^(Kg-1): table_format values (int8: integers)
+  float scale = 0;                 // table_format int8: the table's scale; else 0 (unused)
+};
+
+inline LutHalfTable build_half_table(const LutTcSpec& spec, const std::array<float, 4>& a) {
+  LutHalfTable table;
+  const unsigned half_count = 1u << (spec.lut_group - 1);
+  std::array<float, 8> t32{};
+  for (unsigned half = 0; half < half_count; ++half) {
     const unsigned p = (half << 1) | 1u;
     float v = a[0];
     for (int t = 1; t < spec.lut_group; ++t) v = ((p >> t) & 1u) ? v + a[t] : v - a[t];
-    table[half] = static_cast<float>(decode(encode(v, spec.table_format), spec.table_format));
+    t32[half] = v;
+  }
+  if (spec.table_format != LutTableFormat::Int8) {
+    const FloatFormat f = spec.table_format == LutTableFormat::Fp16 ? kFp16 : kFp32;
+    for (unsigned half = 0; half < half_count; ++half) {
+      table.entries[half] = static_cast<float>(decode(encode(t32[half], f), f));
+    }
+    return table;
+  }
+  float max_abs = 0;
+  bool finite = true;
+  for (unsigned half = 0; half < half_count; ++half) {
+    finite = finite && std::isfinite(t32[half]);
+    max_abs = std::max(max_abs, std::fabs(t32[half]));
+  }
+  if (!finite) {
+    table.scale = std::numeric_limits<float>::quiet_NaN();
+    return table;
+  }
+  table.scale = max_abs / 127.0f;  // one binary32 division: RNE32(M / 127)
+  if (table.scale == 0) return table;
+  for (unsigned half = 0; half < half_count; ++half) {
+    // |T32 / scale| < 2^7, so the binary64 quotient is within 2^-47 of the exact one, while an
+    // exact quotient of two normal binary32 numbers that is not a half-integer lies at least
+    // 2^-26 from every half-integer: rounding the binary64 quotient rounds the exact one.
+    const double q = round_half_even(static_cast<double>(t32[half]) / table.scale);
+    table.entries[half] = static_cast<float>(std::clamp(q, -127.0, 127.0));
   }
   return table;
 }
@@ -227,8 +307,10 @@ Operands prepare_lut_operands(const LutTcSpec& spec, std::int64_t m, std::int64_
       }
       // Missing activations of a tail group are zeros. Integer tables are exact in binary32.
       LutTcSpec table_spec = spec;
-      if (int8) table_spec.table_format = kFp32;
-      o.table = build_half_table(table_spec, o.a);
+      if (int8) table_spec.table_format = LutTableFormat::Fp32;
+      const LutHalfTable table = build_half_table(table_spec, o.a);
+      o.table = table.entries;
+      o.table_scale = table.scale;
     }
   }
   const std::int32_t bias = (1 << spec.w_bits) - 1;

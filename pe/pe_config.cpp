@@ -37,6 +37,10 @@ Registry<PeKindEntry> build_registry() {
       "lut_tc", "LUT Tensor Core: shared per-row lookup tables, bit-serial low-bit weights"));
   reg.add(make_entry<LmulSpec>(
       "lmul", "L-Mul: approximate float multiply by one integer add, fp32/bf16/fp16 accumulation"));
+  reg.add(make_entry<BitsliceSpec>(
+      "bitslice",
+      "bit-slice MACs (booth_csa, same_bw_tree, serial_digit, laconic): int_mac "
+      "values, digit-level cycles and activity"));
   return reg;
 }
 
@@ -91,7 +95,7 @@ OperandBits operand_bits(const PeConfig& pe) {
   return std::visit(
       [](const auto& spec) -> OperandBits {
         using S = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<S, IntMacSpec>) {
+        if constexpr (std::is_same_v<S, IntMacSpec> || std::is_same_v<S, BitsliceSpec>) {
           return OperandBits{spec.a_bits, spec.w_bits, spec.acc_bits};
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           return OperandBits{spec.a_format.bits(), spec.w_format.bits(), spec.out_format.bits()};
@@ -100,11 +104,14 @@ OperandBits operand_bits(const PeConfig& pe) {
                              spec.out_format.bits()};
         } else if constexpr (std::is_same_v<S, LutTcSpec>) {
           // The array moves half tables (2^(Kg-1) entries) and groups of Kg weight codes.
-          // Integer tables are held in 16-bit entries (|T| <= 512).
-          const int entry_bits =
-              spec.activation == LutActivation::Int8 ? 16 : spec.table_format.bits();
-          return OperandBits{(1 << (spec.lut_group - 1)) * entry_bits, spec.lut_group * spec.w_bits,
-                             spec.out_format.bits()};
+          // Integer tables are held in 16-bit entries (|T| <= 512); int8 tables of fp16
+          // activations carry their binary32 scale with the entries.
+          const bool int8_act = spec.activation == LutActivation::Int8;
+          const int entry_bits = int8_act ? 16 : lut_entry_bits(spec.table_format);
+          const int scale_bits =
+              !int8_act && spec.table_format == LutTableFormat::Int8 ? kLutTableScaleBits : 0;
+          return OperandBits{(1 << (spec.lut_group - 1)) * entry_bits + scale_bits,
+                             spec.lut_group * spec.w_bits, spec.out_format.bits()};
         } else {
           return OperandBits{spec.format.bits(), spec.format.bits(), spec.acc_format.bits()};
         }
@@ -115,6 +122,11 @@ OperandBits operand_bits(const PeConfig& pe) {
 int initiation_interval(const PeConfig& pe) {
   if (const auto* lut = std::get_if<LutTcSpec>(&pe)) return lut->w_bits;
   return 1;
+}
+
+bool data_dependent(const PeConfig& pe) {
+  const auto* bits = std::get_if<BitsliceSpec>(&pe);
+  return bits && data_dependent(*bits);
 }
 
 std::int64_t array_k(const PeConfig& pe, std::int64_t k) {
@@ -128,7 +140,7 @@ ValueCoding operand_coding(const PeConfig& pe, OperandSide side) {
       [&](const auto& spec) -> ValueCoding {
         using S = std::decay_t<decltype(spec)>;
         const bool a = side == OperandSide::A;
-        if constexpr (std::is_same_v<S, IntMacSpec>) {
+        if constexpr (std::is_same_v<S, IntMacSpec> || std::is_same_v<S, BitsliceSpec>) {
           return ValueCoding{false, a ? spec.a_bits : spec.w_bits, kFp32};
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           return ValueCoding{true, 0, a ? spec.a_format : spec.w_format};
@@ -151,7 +163,7 @@ ValueCoding output_coding(const PeConfig& pe) {
   return std::visit(
       [&](const auto& spec) -> ValueCoding {
         using S = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<S, IntMacSpec>) {
+        if constexpr (std::is_same_v<S, IntMacSpec> || std::is_same_v<S, BitsliceSpec>) {
           return ValueCoding{false, spec.acc_bits, kFp32};
         } else if constexpr (std::is_same_v<S, FpMacSpec>) {
           return ValueCoding{true, 0, spec.out_format};
@@ -175,7 +187,7 @@ std::vector<std::int32_t> random_operands(const PeConfig& pe, OperandSide side, 
   std::visit(
       [&](const auto& spec) {
         using S = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<S, IntMacSpec>) {
+        if constexpr (std::is_same_v<S, IntMacSpec> || std::is_same_v<S, BitsliceSpec>) {
           const int bits = side == OperandSide::A ? spec.a_bits : spec.w_bits;
           const std::int64_t lo = int_min(bits);
           const std::uint64_t span = std::uint64_t{1} << bits;

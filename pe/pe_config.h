@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "pe/bitslice.h"
 #include "pe/fp_mac.h"
 #include "pe/int_mac.h"
 #include "pe/lmul.h"
@@ -18,7 +19,7 @@
 namespace tpesim::pe {
 
 // One validated PE spec; the alternative says which kind it is.
-using PeConfig = std::variant<IntMacSpec, FpMacSpec, LmulSpec, MixpeSpec, LutTcSpec>;
+using PeConfig = std::variant<IntMacSpec, FpMacSpec, LmulSpec, MixpeSpec, LutTcSpec, BitsliceSpec>;
 
 struct PeKindEntry {
   std::string name;                                        // kind string, e.g. "int_mac"
@@ -46,6 +47,9 @@ OperandBits operand_bits(const PeConfig& pe);
 // Cycles between two operand pairs a PE can accept (1: fully pipelined; lut_tc: one bit plane
 // per cycle).
 int initiation_interval(const PeConfig& pe);
+// True when a PE step's cycles depend on the operand values (bitslice serial_digit, laconic):
+// the arrays then time each step from the operands (docs/TIMING.md).
+bool data_dependent(const PeConfig& pe);
 // The reduction length the array sees for a GEMM of length k: k, or ceil(k / Kg) LUT groups.
 std::int64_t array_k(const PeConfig& pe, std::int64_t k);
 

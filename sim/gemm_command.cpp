@@ -11,6 +11,7 @@
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "arch/arch_spec.h"
 #include "arch/simulate.h"
@@ -78,15 +79,15 @@ bool takes_plain_operands(const std::string& kind) {
   return kind == "int_mac" || kind == "fp_mac" || kind == "lmul";
 }
 
-// --w-scales / --w-zeros / --a-scales belong to group-quantized PE kinds (mixpe); for the kinds
-// with plain operands they are an error. Any other kind is refused rather than fed operands it
-// cannot read.
+// --w-scales / --w-zeros / --a-scales belong to group-quantized PE kinds (mixpe, lut_tc); for
+// the kinds with plain operands they are an error. Any other kind is refused rather than fed
+// operands it cannot read.
 void check_kind_and_scales(const GemmCommandOptions& o, const std::string& kind) {
-  if (kind == "mixpe") return;  // checked by mixpe_operands()
+  if (kind == "mixpe" || kind == "lut_tc") return;  // checked by quantized_operands()
   if (!takes_plain_operands(kind)) {
     throw UserError(
         fmt::format("error: PE kind '{}' is not supported by `tpesim gemm` yet "
-                    "(supported: int_mac, fp_mac, lmul, mixpe)",
+                    "(supported: int_mac, fp_mac, lmul, mixpe, lut_tc)",
                     kind));
   }
   std::vector<std::string> given;
@@ -96,7 +97,7 @@ void check_kind_and_scales(const GemmCommandOptions& o, const std::string& kind)
   if (given.empty()) return;
   throw UserError(fmt::format(
       "error: {} given, but PE kind '{}' takes no scales (scales and zero points belong to "
-      "group-quantized PE kinds such as mixpe)",
+      "group-quantized PE kinds: mixpe, lut_tc)",
       fmt::join(given, ", "), kind));
 }
 
@@ -152,7 +153,8 @@ void convert_to_integers(Operand& op, const std::string& kind) {
   if (npy_is_float(m.array.dtype)) {
     throw UserError(fmt::format(
         "{}: error: {} holds float data ('{}'), but PE kind '{}' takes int{} operands; pass "
-        "integer arrays (float inputs are quantized only by group-quantized kinds such as mixpe)",
+        "integer arrays (float inputs are quantized only by group-quantized kinds: mixpe, "
+        "lut_tc)",
         m.path, m.role, m.array.dtype, kind, bits));
   }
   const std::vector<std::int64_t> v = as_integers(m.array);
@@ -206,16 +208,51 @@ Operand convert(InputMatrix input, pe::OperandSide side, const pe::PeConfig& pe)
   return op;
 }
 
-// mixpe: float weights are quantized group-wise (pe/quantize.h: w_bits, the PE's group size,
-// asymmetric, fp16 scales) and float activations per token to int8 (W4A8) or rounded to fp16
-// (W4A16); or integer codes come with --w-scales (groups x N), --w-zeros (groups x N) and, for
-// W4A8, --a-scales (M). The operands' values are the dequantized ones: the reference GEMM is
-// dequantize-then-GEMM in binary64.
-struct MixpeOperands {
+// The group-quantized kinds (mixpe, lut_tc): float weights are quantized group-wise
+// (pe/quantize.h: w_bits, the PE's group size, asymmetric, fp16 scales) and float activations
+// per token to int8 (mixpe w4a8, lut_tc activation int8) or rounded to fp16 (mixpe w4a16, lut_tc
+// activation fp16); or integer codes come with --w-scales (groups x N), --w-zeros (groups x N)
+// and, for int8 activations, --a-scales (M). The operands' values are the dequantized ones: the
+// reference GEMM is dequantize-then-GEMM in binary64.
+struct QuantizedOperands {
   Operand a, w;                // codes, and dequantized values
   pe::MixpeQuantParams quant;  // scales and zero points as the buffers hold them
-  std::string source;          // "quantized by tpesim" or "codes and scales given"
+  std::string w_source;        // how the weight codes were obtained
+  std::string a_source;        // how the activation codes were obtained
 };
+
+// What a group-quantized kind takes.
+struct QuantKind {
+  std::string kind;               // "mixpe" or "lut_tc"
+  int w_bits = 4;                 // B: weight codes 0..2^B - 1
+  std::int64_t group_size = 128;  // G: weights per scale and zero point along K
+  bool int8_activations = true;   // int8 codes with per-token scales; else fp16 values
+  std::string int8_variant;       // how messages name the int8-activation variant
+  std::string fp16_activations;   // how messages say that the other variant takes fp16 values
+};
+
+std::optional<QuantKind> quant_kind(const pe::PeConfig& pe) {
+  QuantKind q;
+  if (const auto* mix = std::get_if<pe::MixpeSpec>(&pe)) {
+    q.kind = "mixpe";
+    q.w_bits = mix->w_bits;
+    q.group_size = mix->group_size;
+    q.int8_activations = mix->variant == pe::MixpeVariant::W4A8;
+    q.int8_variant = "mixpe w4a8";
+    q.fp16_activations = "w4a16 activations are fp16 values";
+    return q;
+  }
+  if (const auto* lut = std::get_if<pe::LutTcSpec>(&pe)) {
+    q.kind = "lut_tc";
+    q.w_bits = lut->w_bits;
+    q.group_size = lut->group_size;
+    q.int8_activations = lut->activation == pe::LutActivation::Int8;
+    q.int8_variant = "lut_tc with activation: int8";
+    q.fp16_activations = "with activation: fp16 they are fp16 values";
+    return q;
+  }
+  return std::nullopt;
+}
 
 std::vector<double> read_vector(const std::string& path, const char* role, std::int64_t count) {
   const NpyArray arr = read_npy(path);
@@ -230,12 +267,12 @@ std::vector<double> read_vector(const std::string& path, const char* role, std::
   }();
 }
 
-MixpeOperands mixpe_operands(const pe::MixpeSpec& spec, const GemmCommandOptions& o,
-                             InputMatrix a_in, InputMatrix w_in) {
-  const bool w8 = spec.variant == pe::MixpeVariant::W4A8;
+QuantizedOperands quantized_operands(const QuantKind& spec, const GemmCommandOptions& o,
+                                     InputMatrix a_in, InputMatrix w_in) {
+  const bool w8 = spec.int8_activations;
   const std::int64_t m = a_in.rows, k = a_in.cols, n = w_in.cols;
   const std::int64_t groups = (k + spec.group_size - 1) / spec.group_size;
-  MixpeOperands r;
+  QuantizedOperands r;
   r.quant.group_size = spec.group_size;
   r.a.input = std::move(a_in);
   r.w.input = std::move(w_in);
@@ -244,15 +281,15 @@ MixpeOperands mixpe_operands(const pe::MixpeSpec& spec, const GemmCommandOptions
   const bool w_float = npy_is_float(r.w.input.array.dtype);
   if (w_float != o.w_scales.empty() || w_float != o.w_zeros.empty()) {
     throw UserError(fmt::format(
-        "{}: error: mixpe takes either float weights (quantized by tpesim) or integer codes with "
+        "{}: error: {} takes either float weights (quantized by tpesim) or integer codes with "
         "--w-scales and --w-zeros",
-        r.w.input.path));
+        r.w.input.path, spec.kind));
   }
   // Weights.
   if (w_float) {
     pe::WeightQuantSpec q;
     q.bits = spec.w_bits;
-    q.group_size = spec.group_size;
+    q.group_size = static_cast<int>(spec.group_size);
     pe::QuantizedWeights qw;
     try {
       qw = pe::quantize_weights(as_doubles(r.w.input.array), k, n, q);
@@ -262,7 +299,7 @@ MixpeOperands mixpe_operands(const pe::MixpeSpec& spec, const GemmCommandOptions
     r.w.codes = qw.q;
     for (std::uint16_t s : qw.scales) r.quant.w_scales.push_back(s);
     r.quant.w_zeros = qw.zeros;
-    r.source = "weights quantized by tpesim";
+    r.w_source = "quantized by tpesim (group-wise, asymmetric, fp16 scales)";
   } else {
     const std::vector<std::int64_t> q = as_integers(r.w.input.array);
     for (std::size_t i = 0; i < q.size(); ++i) {
@@ -287,7 +324,7 @@ MixpeOperands mixpe_operands(const pe::MixpeSpec& spec, const GemmCommandOptions
       }
       r.quant.w_zeros.push_back(static_cast<std::int32_t>(z));
     }
-    r.source = "weight codes and scales given";
+    r.w_source = "codes with --w-scales and --w-zeros";
   }
   for (std::int64_t p = 0; p < k; ++p) {
     const std::int64_t g = p / spec.group_size;
@@ -302,9 +339,11 @@ MixpeOperands mixpe_operands(const pe::MixpeSpec& spec, const GemmCommandOptions
   // Activations.
   if (!w8) {
     if (!o.a_scales.empty()) {
-      throw UserError("error: --a-scales is for mixpe w4a8; w4a16 activations are fp16 values");
+      throw UserError(
+          fmt::format("error: --a-scales is for {}; {}", spec.int8_variant, spec.fp16_activations));
     }
     convert_to_float_format(r.a);
+    r.a_source = "rounded (RNE) to fp16";
     return r;
   }
   if (npy_is_float(r.a.input.array.dtype)) {
@@ -324,12 +363,14 @@ MixpeOperands mixpe_operands(const pe::MixpeSpec& spec, const GemmCommandOptions
     for (float s : qa.scales) {
       r.quant.a_scales.push_back(static_cast<std::int32_t>(pe::encode(s, pe::kFp32)));
     }
+    r.a_source = "quantized by tpesim (per token, symmetric int8, fp32 scales)";
   } else {
     if (o.a_scales.empty()) {
       throw UserError(
           fmt::format("{}: error: int8 activations need --a-scales (one per row)", r.a.input.path));
     }
-    convert_to_integers(r.a, "mixpe");
+    convert_to_integers(r.a, spec.kind);
+    r.a_source = "int8 codes with --a-scales";
     r.a.values.clear();
     for (double s : read_vector(o.a_scales, "--a-scales (M)", m)) {
       if (!(s > 0) || !std::isfinite(s)) {
@@ -489,42 +530,50 @@ nlohmann::json numerics_json(const Numerics& n, std::int64_t cols) {
 
 // Everything one run produced, for the reports.
 struct GemmResult {
-  arch::ArchSpec arch;            // as simulated (run.values on)
-  const Operand* a = nullptr;     // M x K
-  const Operand* w = nullptr;     // K x N
-  arch::LayerStats stats;         // timing, traffic, events
-  pe::ValueCoding output_coding;  // how output.npy's values were produced
-  std::string output_dtype;       // output.npy's dtype
-  Numerics numerics;              // against the reference GEMM
+  arch::ArchSpec arch;                       // as simulated (run.values on)
+  const Operand* a = nullptr;                // M x K
+  const Operand* w = nullptr;                // K x N
+  const QuantizedOperands* quant = nullptr;  // group-quantized kinds: scales and their sources
+  arch::LayerStats stats;                    // timing, traffic, events
+  pe::ValueCoding output_coding;             // how output.npy's values were produced
+  std::string output_dtype;                  // output.npy's dtype
+  Numerics numerics;                         // against the reference GEMM
 };
 
 nlohmann::json gemm_json(const GemmResult& r) {
   const arch::LayerStats& s = r.stats;
   const std::int64_t m = r.a->input.rows, k = r.a->input.cols, n = r.w->input.cols;
-  return {{"tool", "tpesim"},
-          {"version", kTpesimVersion},
-          {"command", "gemm"},
-          {"arch", r.arch.name},
-          {"shape", {{"m", m}, {"n", n}, {"k", k}}},
-          {"pe",
-           {{"kind", pe::pe_kind_name(r.arch.array.pe)},
-            {"a", coding_name(r.a->coding)},
-            {"w", coding_name(r.w->coding)},
-            {"output", coding_name(r.output_coding)}}},
-          {"inputs", {{"a", input_json(*r.a)}, {"w", input_json(*r.w)}}},
-          {"output", {{"file", "output.npy"}, {"dtype", r.output_dtype}, {"shape", {m, n}}}},
-          {"cycles", s.cycles},
-          {"stall_cycles", s.stall_cycles},
-          {"compute_cycles", s.compute_cycles},
-          {"folds", s.folds},
-          {"macs", s.macs},
-          {"utilization", s.utilization},
-          {"mapping_efficiency", s.mapping_efficiency},
-          {"numeric_events", s.overflows},
-          {"verified", s.verified},
-          {"access", access_json(s.access)},
-          {"numerics", numerics_json(r.numerics, n)},
-          {"config", yaml_to_json(arch::emit_arch(r.arch))}};
+  nlohmann::json j = {
+      {"tool", "tpesim"},
+      {"version", kTpesimVersion},
+      {"command", "gemm"},
+      {"arch", r.arch.name},
+      {"shape", {{"m", m}, {"n", n}, {"k", k}}},
+      {"pe",
+       {{"kind", pe::pe_kind_name(r.arch.array.pe)},
+        {"a", coding_name(r.a->coding)},
+        {"w", coding_name(r.w->coding)},
+        {"output", coding_name(r.output_coding)}}},
+      {"inputs", {{"a", input_json(*r.a)}, {"w", input_json(*r.w)}}},
+      {"output", {{"file", "output.npy"}, {"dtype", r.output_dtype}, {"shape", {m, n}}}},
+      {"cycles", s.cycles},
+      {"stall_cycles", s.stall_cycles},
+      {"compute_cycles", s.compute_cycles},
+      {"folds", s.folds},
+      {"macs", s.macs},
+      {"utilization", s.utilization},
+      {"mapping_efficiency", s.mapping_efficiency},
+      {"numeric_events", s.overflows},
+      {"verified", s.verified},
+      {"access", access_json(s.access)},
+      {"numerics", numerics_json(r.numerics, n)},
+      {"config", yaml_to_json(arch::emit_arch(r.arch))}};
+  if (r.quant) {
+    j["quantization"] = {{"group_size", r.quant->quant.group_size},
+                         {"weights", r.quant->w_source},
+                         {"activations", r.quant->a_source}};
+  }
+  return j;
 }
 
 std::string error_text(double v) { return std::isnan(v) ? "n/a" : fmt::format("{:.3e}", v); }
@@ -550,6 +599,10 @@ std::string report_md(const GemmResult& r) {
       a.array.rows, a.array.cols, enum_name(a.array.dataflow), pe::pe_kind_name(a.array.pe),
       coding_name(r.a->coding), coding_name(r.w->coding), coding_name(r.output_coding),
       enum_name(a.memory.kind), enum_name(a.run.fidelity));
+  if (r.quant) {
+    md += fmt::format("Quantization: weights {}, group size {}; activations {}.\n\n",
+                      r.quant->w_source, r.quant->quant.group_size, r.quant->a_source);
+  }
   md += fmt::format(
       "Timing: **{} cycles** ({} compute, {} stalled), {} MACs, utilization {:.2f} %; {} numeric "
       "events.\n\n",
@@ -618,12 +671,13 @@ int run_gemm_command(const GemmCommandOptions& o) {
   reject_nan(a_in);
   reject_nan(w_in);
   Operand a, w;
-  MixpeOperands mix;
-  const auto* mixpe = std::get_if<pe::MixpeSpec>(&r.arch.array.pe);
-  if (mixpe) {
-    mix = mixpe_operands(*mixpe, o, std::move(a_in), std::move(w_in));
-    a = mix.a;
-    w = mix.w;
+  QuantizedOperands quant;
+  const std::optional<QuantKind> qkind = quant_kind(r.arch.array.pe);
+  if (qkind) {
+    quant = quantized_operands(*qkind, o, std::move(a_in), std::move(w_in));
+    a = quant.a;
+    w = quant.w;
+    r.quant = &quant;
   } else {
     a = convert(std::move(a_in), pe::OperandSide::A, r.arch.array.pe);
     w = convert(std::move(w_in), pe::OperandSide::W, r.arch.array.pe);
@@ -632,11 +686,11 @@ int run_gemm_command(const GemmCommandOptions& o) {
   r.w = &w;
   const std::int64_t m = a.input.rows, k = a.input.cols, n = w.input.cols;
 
-  const arch::LayerRun run = simulate(r.arch, a, w, mix.quant);
+  const arch::LayerRun run = simulate(r.arch, a, w, quant.quant);
   r.stats = run.stats;
   r.output_coding = pe::output_coding(r.arch.array.pe);
   const std::vector<double> values = output_values(run.outputs, r.output_coding);
-  r.numerics = compare(values, reference_gemm(a, w, mixpe != nullptr));
+  r.numerics = compare(values, reference_gemm(a, w, qkind.has_value()));
   const NpyArray output = output_array(run.outputs, values, r.output_coding, m, n);
   r.output_dtype = output.dtype;
   write_outputs(r, output, o.out);

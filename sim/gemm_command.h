@@ -13,9 +13,9 @@ struct GemmCommandOptions {
   std::vector<std::string> overrides;  // --set key.path=value, in order
   std::string a;                       // --a: activations, M x K .npy
   std::string w;                       // --w: weights, K x N .npy
-  std::string w_scales;                // --w-scales: mixpe weight codes' scales (groups x N)
-  std::string w_zeros;                 // --w-zeros: mixpe weight codes' zero points (groups x N)
-  std::string a_scales;                // --a-scales: mixpe w4a8 int8 activations' scales (M)
+  std::string w_scales;                // --w-scales: mixpe/lut_tc codes' scales (groups x N)
+  std::string w_zeros;                 // --w-zeros: mixpe/lut_tc codes' zeros (groups x N)
+  std::string a_scales;                // --a-scales: int8 activations' token scales (M)
   std::string out;                     // --out: output folder (created only on success)
 };
 

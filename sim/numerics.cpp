@@ -3,9 +3,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 
+#include "arch/gemm_operands.h"
+#include "pe/quantize.h"
 #include "sim/core/errors.h"
 
 namespace tpesim {
@@ -114,11 +119,10 @@ std::vector<std::int64_t> all_codes(const ValueCoding& c) {
   return out;
 }
 
+// The group-quantized kinds (mixpe, lut_tc) are measured by run_quantized(), never by the plain
+// product and dot-product paths below.
 std::string unsupported_message(const char* kind) {
-  return fmt::format(
-      "error: numerics does not cover `{}` yet (its products need group scales); measure it with "
-      "`tpesim run --verify` or `tpesim gemm`",
-      kind);
+  return fmt::format("numerics: `{}` has group scales; run_quantized() measures it", kind);
 }
 
 // The product as the PE forms it (before accumulation), as a value.
@@ -126,7 +130,7 @@ double pe_product(const pe::PeConfig& config, std::int64_t a, std::int64_t w) {
   return std::visit(
       [&](const auto& spec) -> double {
         using S = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<S, pe::IntMacSpec>) {
+        if constexpr (std::is_same_v<S, pe::IntMacSpec> || std::is_same_v<S, pe::BitsliceSpec>) {
           return static_cast<double>(a) * static_cast<double>(w);
         } else if constexpr (std::is_same_v<S, pe::FpMacSpec>) {
           return pe::decode(static_cast<std::uint32_t>(a), spec.a_format) *
@@ -136,7 +140,8 @@ double pe_product(const pe::PeConfig& config, std::int64_t a, std::int64_t w) {
                                            static_cast<std::uint32_t>(w), spec.format);
           return pe::decode(p.pattern, spec.format);
         } else {
-          throw UserError(unsupported_message(spec.kKind));
+          TPESIM_CHECK(false, "{}", unsupported_message(spec.kKind));
+          return 0.0;
         }
       },
       config);
@@ -160,10 +165,11 @@ double pe_dot(const pe::PeConfig& config, const std::vector<std::int64_t>& a,
       [&](const auto& spec) -> double {
         using S = std::decay_t<decltype(spec)>;
         if constexpr (std::is_same_v<S, pe::IntMacSpec>) return chain(pe::IntMacArith(spec));
+        if constexpr (std::is_same_v<S, pe::BitsliceSpec>) return chain(pe::BitsliceArith(spec));
         if constexpr (std::is_same_v<S, pe::FpMacSpec>) return chain(pe::FpMacArith(spec));
         if constexpr (std::is_same_v<S, pe::LmulSpec>) return chain(pe::LmulArith(spec));
         if constexpr (std::is_same_v<S, pe::MixpeSpec> || std::is_same_v<S, pe::LutTcSpec>) {
-          throw UserError(unsupported_message(spec.kKind));
+          TPESIM_CHECK(false, "{}", unsupported_message(spec.kKind));
           return 0.0;
         }
       },
@@ -182,12 +188,224 @@ double exact_dot(const std::vector<double>& a, const std::vector<double>& w) {
   return sum + compensation;
 }
 
+// ---- group-quantized kinds: mixpe and lut_tc ---------------------------------------------------
+
+bool is_quantized(const pe::PeConfig& config) {
+  return std::holds_alternative<pe::MixpeSpec>(config) ||
+         std::holds_alternative<pe::LutTcSpec>(config);
+}
+
+// What a group-quantized kind's operands look like.
+struct QuantShape {
+  int w_bits = 4;                 // B: unsigned weight codes 0..2^B - 1
+  std::int64_t group_size = 128;  // G: weights per scale and zero point along K
+  bool int8_activations = true;   // int8 codes with a per-token fp32 scale; else fp16 patterns
+  std::string name;               // the kind and its activation type, for messages
+};
+
+QuantShape quant_shape(const pe::PeConfig& config) {
+  if (const auto* mix = std::get_if<pe::MixpeSpec>(&config)) {
+    const bool w8 = mix->variant == pe::MixpeVariant::W4A8;
+    return {mix->w_bits, mix->group_size, w8, w8 ? "mixpe variant w4a8" : "mixpe variant w4a16"};
+  }
+  const auto& lut = std::get<pe::LutTcSpec>(config);
+  const bool int8 = lut.activation == pe::LutActivation::Int8;
+  return {lut.w_bits, lut.group_size, int8,
+          int8 ? "lut_tc with activation int8" : "lut_tc with activation fp16"};
+}
+
+// Calls f with the kind's Arith, the one the arrays and the golden GEMM use.
+template <class F>
+double with_quantized_arith(const pe::PeConfig& config, F&& f) {
+  if (const auto* mix = std::get_if<pe::MixpeSpec>(&config)) {
+    if (mix->variant == pe::MixpeVariant::W4A8) return f(pe::MixpeW4A8Arith(*mix));
+    return f(pe::MixpeW4A16Arith(*mix));
+  }
+  const auto& lut = std::get<pe::LutTcSpec>(config);
+  if (lut.activation == pe::LutActivation::Int8) return f(pe::LutTcInt8Arith(lut));
+  return f(pe::LutTcArith(lut));
+}
+
+// A group scale (fp16 pattern) and a token scale (fp32 pattern) drawn as arch::make_operands
+// draws them: 2^(-9 + r) (1 + u) and 2^(-7 + r) (1 + u), r uniform in 0..3, u in [0, 1).
+// The draws are sequenced (u, then r; s, then s_a) so every compiler gives the same scales.
+std::pair<std::int32_t, std::int32_t> draw_scales(std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  const double u_s = unit(rng);
+  const int r_s = static_cast<int>(rng() % 4);
+  const double u_a = unit(rng);
+  const int r_a = static_cast<int>(rng() % 4);
+  return {static_cast<std::int32_t>(pe::encode(std::ldexp(1.0 + u_s, -9 + r_s), pe::kFp16)),
+          static_cast<std::int32_t>(pe::encode(std::ldexp(1.0 + u_a, -7 + r_a), pe::kFp32))};
+}
+
+// One sampled dot product of length K: K activations and K weights drawn from the distribution
+// (interleaved); activations quantized per token to int8 (pe::quantize_activations_per_token)
+// or rounded to fp16; weights quantized group-wise (pe::quantize_weights: B bits, the kind's G,
+// asymmetric, fp16 scales).
+QuantizedDot sample_dot(const NumericsOptions& o, const QuantShape& shape, std::mt19937_64& rng) {
+  const std::int64_t k = o.dot_length;
+  std::vector<double> ra(static_cast<std::size_t>(k)), rw(ra.size());
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    ra[i] = draw(o.dist, rng);
+    rw[i] = draw(o.dist, rng);
+  }
+  QuantizedDot dot;
+  dot.quant.group_size = shape.group_size;
+  if (shape.int8_activations) {
+    const pe::QuantizedActivations qa = pe::quantize_activations_per_token(ra, 1, k);
+    dot.a = qa.q;
+    dot.quant.a_scales = {static_cast<std::int32_t>(pe::encode(qa.scales[0], pe::kFp32))};
+  } else {
+    for (double v : ra) dot.a.push_back(static_cast<std::int32_t>(pe::encode(v, pe::kFp16)));
+  }
+  pe::WeightQuantSpec spec;
+  spec.bits = shape.w_bits;
+  spec.group_size = static_cast<int>(shape.group_size);
+  const pe::QuantizedWeights qw = pe::quantize_weights(rw, k, 1, spec);
+  dot.w = qw.q;
+  dot.quant.w_scales.assign(qw.scales.begin(), qw.scales.end());
+  dot.quant.w_zeros = qw.zeros;
+  return dot;
+}
+
+// Element k of `dot` as a one-element dot product (its group's scale and zero point).
+QuantizedDot element(const QuantizedDot& dot, std::size_t k) {
+  const auto g = static_cast<std::size_t>(static_cast<std::int64_t>(k) / dot.quant.group_size);
+  QuantizedDot one;
+  one.a = {dot.a[k]};
+  one.w = {dot.w[k]};
+  one.quant.group_size = dot.quant.group_size;
+  one.quant.w_scales = {dot.quant.w_scales[g]};
+  one.quant.w_zeros = {dot.quant.w_zeros[g]};
+  one.quant.a_scales = dot.quant.a_scales;
+  return one;
+}
+
+// The --compare-format rows: the exact product of two values of F rounded (RNE) to F, over
+// every pair of F's codes (exhaustive) or over `samples` pairs drawn from the distribution.
+std::vector<ErrorStats> compare_format_rows(const NumericsOptions& o, std::mt19937_64& rng) {
+  std::vector<ErrorStats> rows;
+  for (const FloatFormat& f : o.compare_formats) {
+    ErrorAccumulator acc(fmt::format("exact product rounded to {}", pe::float_format_name(f)));
+    auto measure = [&](std::int64_t pa, std::int64_t pw) {
+      const double exact = pe::decode(static_cast<std::uint32_t>(pa), f) *
+                           pe::decode(static_cast<std::uint32_t>(pw), f);
+      acc.add(pe::decode(pe::encode(exact, f), f), exact);
+    };
+    if (o.exhaustive) {
+      const auto cs = all_codes(ValueCoding{true, 0, f});
+      for (std::int64_t a : cs) {
+        for (std::int64_t w : cs) measure(a, w);
+      }
+    } else {
+      for (std::int64_t s = 0; s < o.samples; ++s) {
+        const double ra = draw(o.dist, rng), rw = draw(o.dist, rng);
+        measure(pe::encode(ra, f), pe::encode(rw, f));
+      }
+    }
+    rows.push_back(acc.finish());
+  }
+  return rows;
+}
+
+// Sums one activity vector per dot product into per-counter statistics.
+class ActivityAccumulator {
+ public:
+  void add(const std::vector<std::pair<std::string, std::int64_t>>& counts) {
+    if (m_stats.empty()) {
+      for (const auto& [name, n] : counts) m_stats.push_back({name, 0, n, n, 0});
+    }
+    TPESIM_CHECK(counts.size() == m_stats.size(), "{} activity counters, expected {}",
+                 counts.size(), m_stats.size());
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+      ActivityStats& s = m_stats[i];
+      s.min = std::min(s.min, counts[i].second);
+      s.max = std::max(s.max, counts[i].second);
+      s.total += counts[i].second;
+    }
+    ++m_dots;
+  }
+  std::vector<ActivityStats> finish() const {
+    std::vector<ActivityStats> out = m_stats;
+    for (ActivityStats& s : out) {
+      s.mean =
+          static_cast<double>(s.total) / static_cast<double>(std::max<std::int64_t>(1, m_dots));
+    }
+    return out;
+  }
+
+ private:
+  std::vector<ActivityStats> m_stats;  // one per counter, in the kind's order
+  std::int64_t m_dots = 0;             // dot products added
+};
+
+// mixpe and lut_tc: products are one-element dot products through the kind's Arith (one
+// activation, one weight code with its group's scale and zero point); dot products are sampled
+// rows and columns of length K, quantized as a real model's would be.
+NumericsReport run_quantized(const NumericsOptions& o) {
+  const QuantShape shape = quant_shape(o.pe);
+  if (o.exhaustive && !shape.int8_activations) {
+    throw UserError(
+        fmt::format("error: --exhaustive needs operands of at most 8 bits; {} has fp16 (16-bit) "
+                    "activations: sample instead (--samples, --dist)",
+                    shape.name));
+  }
+  NumericsReport report;
+  report.pe_kind = pe::pe_kind_name(o.pe);
+  report.mode = o.exhaustive ? "exhaustive" : fmt::format("sampled ({})", enum_name(o.dist));
+  std::mt19937_64 rng(o.seed);
+
+  ErrorAccumulator products(fmt::format("{} product (one-element dot product)", report.pe_kind));
+  if (o.exhaustive) {
+    // Every (int8 activation, weight code, zero point) triple, scales drawn per triple.
+    const std::int64_t codes = std::int64_t{1} << shape.w_bits;
+    QuantizedDot one;
+    one.a.resize(1);
+    one.w.resize(1);
+    one.quant.group_size = shape.group_size;
+    one.quant.w_scales.resize(1);
+    one.quant.w_zeros.resize(1);
+    one.quant.a_scales.resize(1);
+    for (std::int64_t a = -128; a <= 127; ++a) {
+      for (std::int64_t q = 0; q < codes; ++q) {
+        for (std::int64_t z = 0; z < codes; ++z) {
+          const auto [s, s_a] = draw_scales(rng);
+          one.a[0] = static_cast<std::int32_t>(a);
+          one.w[0] = static_cast<std::int32_t>(q);
+          one.quant.w_zeros[0] = static_cast<std::int32_t>(z);
+          one.quant.w_scales[0] = s;
+          one.quant.a_scales[0] = s_a;
+          const QuantizedDotResult r = evaluate_quantized_dot(o.pe, one);
+          products.add(r.pe, r.exact);
+        }
+      }
+    }
+  }
+  ErrorAccumulator dots(fmt::format("{} dot product, K = {}", report.pe_kind, o.dot_length));
+  ActivityAccumulator activity;
+  const std::int64_t n_dots = std::max<std::int64_t>(1, o.samples / o.dot_length);
+  for (std::int64_t d = 0; d < n_dots; ++d) {
+    const QuantizedDot dot = sample_dot(o, shape, rng);
+    const QuantizedDotResult r = evaluate_quantized_dot(o.pe, dot);
+    dots.add(r.pe, r.exact);
+    activity.add(quantized_dot_activity(o.pe, dot));
+    if (o.exhaustive) continue;
+    for (std::size_t k = 0; k < dot.a.size(); ++k) {
+      const QuantizedDotResult p = evaluate_quantized_dot(o.pe, element(dot, k));
+      products.add(p.pe, p.exact);
+    }
+  }
+  report.products.push_back(products.finish());
+  for (ErrorStats& row : compare_format_rows(o, rng)) report.products.push_back(std::move(row));
+  report.dots.push_back(dots.finish());
+  report.activity = activity.finish();
+  return report;
+}
 }  // namespace
 
 NumericsReport run_numerics(const NumericsOptions& o) {
-  if (std::holds_alternative<pe::MixpeSpec>(o.pe) || std::holds_alternative<pe::LutTcSpec>(o.pe)) {
-    throw UserError(unsupported_message(pe::pe_kind_name(o.pe).c_str()));
-  }
+  if (is_quantized(o.pe)) return run_quantized(o);
   NumericsReport report;
   report.pe_kind = pe::pe_kind_name(o.pe);
   report.mode = o.exhaustive ? "exhaustive" : fmt::format("sampled ({})", enum_name(o.dist));
@@ -253,6 +471,105 @@ NumericsReport run_numerics(const NumericsOptions& o) {
   return report;
 }
 
+QuantizedDotResult evaluate_quantized_dot(const pe::PeConfig& config, const QuantizedDot& dot) {
+  if (!is_quantized(config)) {
+    throw std::invalid_argument("evaluate_quantized_dot: the PE kind must be mixpe or lut_tc");
+  }
+  const QuantShape shape = quant_shape(config);
+  const auto k = static_cast<std::int64_t>(dot.a.size());
+  TPESIM_CHECK(
+      dot.w.size() == dot.a.size() && dot.quant.group_size > 0 &&
+          dot.quant.w_scales.size() ==
+              static_cast<std::size_t>((k + dot.quant.group_size - 1) / dot.quant.group_size) &&
+          dot.quant.w_zeros.size() == dot.quant.w_scales.size() &&
+          dot.quant.a_scales.size() == (shape.int8_activations ? 1u : 0u),
+      "inconsistent dot product of {} activations and {} weights", dot.a.size(), dot.w.size());
+  arch::GemmOperands codes;
+  codes.m = 1;
+  codes.n = 1;
+  codes.k = k;
+  codes.a = dot.a;
+  codes.w = dot.w;
+  codes.quant = dot.quant;
+  QuantizedDotResult r;
+  const ValueCoding out = pe::output_coding(config);
+  r.pe = with_quantized_arith(config, [&](const auto& arith) {
+    // One row, one column: operand j of A meets operand j of W (j = k, or the LUT group).
+    const auto op = arch::prepare_operands(arith, codes);
+    auto acc = arith.zero();
+    for (std::size_t j = 0; j < op.a.size(); ++j) {
+      const auto step = arith.mac_step(acc, op.a[j], op.w[j]);
+      acc = step.value;
+      r.events += step.overflow;
+    }
+    return decode_value(arith.output(acc), out);
+  });
+  // The dequantized operands, exact in binary64: s_a a (24 x 8 bits) or an fp16 value, and
+  // s (q - z) (11 x 9 bits); their products (at most 52 bits) too.
+  const double s_a = shape.int8_activations
+                         ? pe::decode(static_cast<std::uint32_t>(dot.quant.a_scales[0]), pe::kFp32)
+                         : 1.0;
+  std::vector<double> av, wv;
+  av.reserve(dot.a.size());
+  wv.reserve(dot.w.size());
+  for (std::int64_t i = 0; i < k; ++i) {
+    const auto at = static_cast<std::size_t>(i);
+    const auto g = static_cast<std::size_t>(i / dot.quant.group_size);
+    av.push_back(shape.int8_activations
+                     ? s_a * dot.a[at]
+                     : pe::decode(static_cast<std::uint32_t>(dot.a[at]), pe::kFp16));
+    wv.push_back(pe::decode(static_cast<std::uint32_t>(dot.quant.w_scales[g]), pe::kFp16) *
+                 (dot.w[at] - dot.quant.w_zeros[g]));
+  }
+  r.exact = exact_dot(av, wv);
+  return r;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> quantized_dot_activity(const pe::PeConfig& config,
+                                                                         const QuantizedDot& dot) {
+  if (!is_quantized(config)) {
+    throw std::invalid_argument("quantized_dot_activity: the PE kind must be mixpe or lut_tc");
+  }
+  const auto k = static_cast<std::int64_t>(dot.a.size());
+  const std::int64_t groups = (k + dot.quant.group_size - 1) / dot.quant.group_size;
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  if (const auto* mix = std::get_if<pe::MixpeSpec>(&config)) {
+    std::int64_t shift_adds = 0;
+    for (std::int32_t q : dot.w) {
+      shift_adds +=
+          mix->skip_zero_bits ? std::popcount(static_cast<std::uint32_t>(q)) : mix->w_bits;
+    }
+    out.emplace_back(mix->skip_zero_bits ? "shift-adds (one per set weight bit)"
+                                         : "shift-adds (w_bits per weight)",
+                     shift_adds);
+    out.emplace_back("group dequantizations (one per scale group)", groups);
+    out.emplace_back("S computations (one per row and scale group)", groups);
+    return out;
+  }
+  const auto& lut = std::get<pe::LutTcSpec>(config);
+  const std::int64_t kg = lut.lut_group, b = lut.w_bits;
+  const std::int64_t lut_groups = (k + kg - 1) / kg;
+  const std::int64_t entries = lut_groups * (std::int64_t{1} << (kg - 1));  // stored half
+  const bool int8_act = lut.activation == pe::LutActivation::Int8;
+  const bool int8_table = !int8_act && lut.table_format == pe::LutTableFormat::Int8;
+  out.emplace_back("table builds (one per row and LUT group)", lut_groups);
+  out.emplace_back("table entry adds (Kg - 1 per stored entry)", entries * (kg - 1));
+  if (int8_table) out.emplace_back("table entry quantizations (int8 tables)", entries);
+  out.emplace_back("table lookups (one per bit plane)", lut_groups * b);
+  if (int8_act) {
+    out.emplace_back("integer accumulator adds", lut_groups * b);
+  } else if (int8_table) {
+    out.emplace_back("integer bit-plane adds", lut_groups * (b - 1));
+    out.emplace_back("table scale multiplies", lut_groups);
+    out.emplace_back("accumulator adds (acc_format)", lut_groups);
+  } else {
+    out.emplace_back("accumulator adds (acc_format)", lut_groups * b);
+  }
+  out.emplace_back("group dequantizations (one per scale group)", groups);
+  out.emplace_back("S computations (one per row and scale group)", groups);
+  return out;
+}
+
 nlohmann::json NumericsReport::to_json() const {
   auto rows = [](const std::vector<ErrorStats>& stats) {
     nlohmann::json out = nlohmann::json::array();
@@ -270,7 +587,19 @@ nlohmann::json NumericsReport::to_json() const {
     }
     return out;
   };
-  return {{"pe", pe_kind}, {"mode", mode}, {"products", rows(products)}, {"dots", rows(dots)}};
+  nlohmann::json counters = nlohmann::json::array();
+  for (const ActivityStats& a : activity) {
+    counters.push_back({{"name", a.name},
+                        {"mean_per_dot", a.mean},
+                        {"min_per_dot", a.min},
+                        {"max_per_dot", a.max},
+                        {"total", a.total}});
+  }
+  return {{"pe", pe_kind},
+          {"mode", mode},
+          {"products", rows(products)},
+          {"dots", rows(dots)},
+          {"activity", counters}};
 }
 
 std::string NumericsReport::to_markdown() const {
@@ -283,6 +612,14 @@ std::string NumericsReport::to_markdown() const {
       out += fmt::format("| {} | {} | {:.4e} | {:.4e} | {:+.4e} | {:.4e} | {} | {} | {} |\n",
                          s.name, s.count, s.mean_rel, s.max_rel, s.mean_signed_rel, s.rel_frobenius,
                          s.zero_reference, s.nan, s.nonfinite);
+    }
+  }
+  if (!activity.empty()) {
+    out += fmt::format(
+        "\n| activity per dot product ({}) | mean | min | max |\n|---|---:|---:|---:|\n",
+        dots.empty() ? std::string("sampled") : dots[0].name);
+    for (const ActivityStats& a : activity) {
+      out += fmt::format("| {} | {:.2f} | {} | {} |\n", a.name, a.mean, a.min, a.max);
     }
   }
   return out;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // `tpesim numerics`: error statistics of a PE kind's products and dot products against exact
-// arithmetic, exhaustively over 8-bit operand spaces or on sampled operands.
+// arithmetic, exhaustively over 8-bit operand spaces or on sampled operands; for the
+// group-quantized kinds (mixpe, lut_tc) also their activity per dot product.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,16 +46,55 @@ struct ErrorStats {
   double rel_frobenius = 0;          // ||result - exact|| / ||exact|| over the compared values
 };
 
+// One activity counter of the sampled dot products (each of length dot_length).
+struct ActivityStats {
+  std::string name;        // what is counted, e.g. "shift-adds"
+  double mean = 0;         // per dot product
+  std::int64_t min = 0;    // fewest in one dot product
+  std::int64_t max = 0;    // most in one dot product
+  std::int64_t total = 0;  // over all sampled dot products
+};
+
 struct NumericsReport {
-  std::string pe_kind;               // kind name
-  std::string mode;                  // "exhaustive" or "sampled (dist)"
-  std::vector<ErrorStats> products;  // the PE's products; then each compare format's
-  std::vector<ErrorStats> dots;      // dot products of length dot_length
+  std::string pe_kind;                  // kind name
+  std::string mode;                     // "exhaustive" or "sampled (dist)"
+  std::vector<ErrorStats> products;     // the PE's products; then each compare format's
+  std::vector<ErrorStats> dots;         // dot products of length dot_length
+  std::vector<ActivityStats> activity;  // mixpe, lut_tc: per dot product; empty otherwise
   nlohmann::json to_json() const;
   std::string to_markdown() const;
 };
 
 // Throws UserError for an impossible request (e.g. exhaustive with 16-bit operands).
 NumericsReport run_numerics(const NumericsOptions& options);
+
+// One dot product of a group-quantized kind (mixpe, lut_tc) as the buffers hold it: a 1 x K
+// activation row and a K x 1 weight column of codes, with their scales and zero points.
+struct QuantizedDot {
+  std::vector<std::int32_t> a;  // K activations: int8 values, or fp16 patterns
+  std::vector<std::int32_t> w;  // K unsigned weight codes
+  pe::MixpeQuantParams quant;   // group_size, ceil(K / G) fp16 scale patterns and zero points;
+                                // int8 activations: one fp32 scale pattern (a_scales)
+};
+
+struct QuantizedDotResult {
+  double pe = 0;            // the PE's output (its output format, decoded)
+  double exact = 0;         // binary64 of the dequantized math: sum_k a_k s_g (q_k - z_g), times
+                            // s_a for int8 activations (exact products, compensated sum)
+  std::int64_t events = 0;  // mac_steps that flagged a numeric event
+};
+
+// The dot product through the kind's Arith (prepare_operands, then mac_step over k ascending,
+// then output: what the arrays and the golden GEMM compute), and its binary64 reference.
+// `pe` must be mixpe or lut_tc.
+QuantizedDotResult evaluate_quantized_dot(const pe::PeConfig& pe, const QuantizedDot& dot);
+
+// The kind's activity for one dot product, computed from its operands: mixpe shift-adds (set
+// weight bits with skip_zero_bits, else w_bits per weight), group dequantizations and S sums;
+// lut_tc table builds, table adds (and int8 entry quantizations), lookups, accumulator adds,
+// group dequantizations and S sums. Per-row work shared by a row's columns (S, tables) is
+// counted once, as for a GEMM with one column.
+std::vector<std::pair<std::string, std::int64_t>> quantized_dot_activity(const pe::PeConfig& pe,
+                                                                         const QuantizedDot& dot);
 
 }  // namespace tpesim

@@ -7,6 +7,7 @@ RunResult run_workload(const arch::ArchSpec& arch, const workloads::Workload& wo
   RunResult result;
   result.arch = arch;
   result.workload = workload;
+  double busy_weighted = 0;  // sum of layer utilization x layer cycles: busy PE-cycles / PEs
   for (std::size_t i = 0; i < workload.layers.size(); ++i) {
     const workloads::Gemm& gemm = workload.layers[i];
     const arch::LayerRun run = arch::simulate_layer(arch, gemm, static_cast<std::int64_t>(i));
@@ -16,11 +17,12 @@ RunResult run_workload(const arch::ArchSpec& arch, const workloads::Workload& wo
     t.compute_cycles += run.stats.compute_cycles * gemm.count;
     t.stall_cycles += run.stats.stall_cycles * gemm.count;
     t.macs += run.stats.macs * gemm.count;
+    for (const auto& [name, n] : run.stats.activity.events) t.activity[name] += n * gemm.count;
+    t.activity_data_counted = t.activity_data_counted && run.stats.activity.data_counted;
+    busy_weighted += run.stats.utilization * static_cast<double>(run.stats.cycles * gemm.count);
   }
   RunTotals& t = result.totals;
-  const double pes = static_cast<double>(arch.array.rows) * arch.array.cols;
-  t.utilization =
-      t.cycles > 0 ? static_cast<double>(t.macs) / (static_cast<double>(t.cycles) * pes) : 0;
+  t.utilization = t.cycles > 0 ? busy_weighted / static_cast<double>(t.cycles) : 0;
   return result;
 }
 

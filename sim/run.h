@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <vector>
 
 #include "arch/arch_spec.h"
@@ -17,11 +19,13 @@ struct LayerResult {
 };
 
 struct RunTotals {
-  std::int64_t cycles = 0;          // sum over layers of cycles x count
-  std::int64_t compute_cycles = 0;  // same with ideal memory
-  std::int64_t stall_cycles = 0;    // cycles - compute_cycles
-  std::int64_t macs = 0;            // sum of macs x count
-  double utilization = 0;           // macs / (cycles x R x C)
+  std::int64_t cycles = 0;                       // sum over layers of cycles x count
+  std::int64_t compute_cycles = 0;               // same with ideal memory
+  std::int64_t stall_cycles = 0;                 // cycles - compute_cycles
+  std::int64_t macs = 0;                         // sum of macs x count
+  std::map<std::string, std::int64_t> activity;  // PE events x count (pe/activity.h)
+  bool activity_data_counted = true;             // every layer counted its data-dependent events
+  double utilization = 0;  // busy PE-cycles / (cycles x PEs): layers' weighted by cycles
 };
 
 struct RunResult {

@@ -279,7 +279,9 @@ int list_kinds_command() {
     fmt::print("  {:<12} {}\n", name, entry.doc);
   }
   fmt::print("array kinds (array.kind):\n");
-  fmt::print("  {:<12} {}\n", "systolic", "R x C systolic array, dataflow ws | os | is");
+  for (const arch::ArrayKindInfo& k : arch::array_kinds()) {
+    fmt::print("  {:<12} {}\n", k.name, k.doc);
+  }
   fmt::print("memory kinds (memory.kind):\n");
   fmt::print("  {:<12} {}\n", "ideal", "no stalls; every operand tile fetched once");
   fmt::print("  {:<12} {}\n", "buffered", "per-operand double-buffered SRAM and a DRAM model");
@@ -294,9 +296,10 @@ int describe_command(const std::string& kind) {
     print_fields(e->describe());
     return kExitOk;
   }
-  if (kind == "systolic") {
-    fmt::print("array kind `systolic`: R x C systolic array\nkeys under array:\n");
-    print_fields(arch::describe_array_fields());
+  for (const arch::ArrayKindInfo& k : arch::array_kinds()) {
+    if (kind != k.name) continue;
+    fmt::print("array kind `{}`: {}\nkeys under array:\n", k.name, k.doc);
+    print_fields(arch::describe_array_fields(k.kind));
     fmt::print("  {:<8}  the PE, a mapping with `kind` (see list-kinds)\n", "pe");
     return kExitOk;
   }
@@ -311,7 +314,8 @@ int describe_command(const std::string& kind) {
     return kExitOk;
   }
   std::vector<std::string> known = pe::pe_registry().names();
-  known.insert(known.end(), {"systolic", "memory", "run"});
+  for (const arch::ArrayKindInfo& k : arch::array_kinds()) known.push_back(k.name);
+  known.insert(known.end(), {"memory", "run"});
   const std::string hint = closest_match(kind, known);
   throw UserError(fmt::format("error: unknown kind '{}'{}; see `tpesim list-kinds`", kind,
                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));

@@ -48,6 +48,7 @@ const std::vector<std::string>& layers_csv_columns() {
                                   "compute_cycles",
                                   "macs",
                                   "utilization",
+                                  "pe_busy_cycles",
                                   "mapping_efficiency",
                                   "folds",
                                   "overflows",
@@ -83,6 +84,7 @@ void write_layers_csv(const RunResult& run, const std::filesystem::path& path) {
         std::to_string(s.compute_cycles),
         std::to_string(s.macs),
         fmt::format("{:.6f}", s.utilization),
+        std::to_string(s.pe_busy_cycles),
         fmt::format("{:.6f}", s.mapping_efficiency),
         std::to_string(s.folds),
         s.has_values ? std::to_string(s.overflows) : std::string(),
@@ -100,6 +102,16 @@ void write_layers_csv(const RunResult& run, const std::filesystem::path& path) {
       }
     }
     out << fmt::format("{}\n", fmt::join(row, ","));
+  }
+}
+
+void write_activity_csv(const RunResult& run, const std::filesystem::path& path) {
+  std::ofstream out = open_for_write(path);
+  out << "layer,event,count,total\n";
+  for (const LayerResult& l : run.layers) {
+    for (const auto& [name, n] : l.stats.activity.events) {
+      out << fmt::format("{},{},{},{}\n", csv_field(l.gemm.name), name, n, n * l.gemm.count);
+    }
   }
 }
 
@@ -177,6 +189,8 @@ nlohmann::json summary_json(const RunResult& run) {
                        {"dram_write_bytes", arch::OperandTraffic::bytes(dw, bits)}};
   }
   j["totals"]["access"] = access;
+  j["totals"]["activity"] = t.activity;
+  j["totals"]["activity_data_counted"] = t.activity_data_counted;
   return j;
 }
 
@@ -191,11 +205,10 @@ void write_report_md(const RunResult& run, const std::filesystem::path& path) {
   const RunTotals& t = run.totals;
   out << fmt::format("# tpesim report: {}\n\n", a.name);
   out << fmt::format(
-      "Array: {} x {} systolic, dataflow `{}`, PE `{}`; memory `{}`; fidelity `{}`, timing `{}`.\n"
+      "Array: {}, PE `{}`; memory `{}`; fidelity `{}`, timing `{}`.\n"
       "Workload: `{}` ({} layers).\n\n",
-      a.array.rows, a.array.cols, enum_name(a.array.dataflow), pe::pe_kind_name(a.array.pe),
-      enum_name(a.memory.kind), enum_name(a.run.fidelity), enum_name(a.run.timing),
-      run.workload.source, run.layers.size());
+      arch::array_summary(a.array), pe::pe_kind_name(a.array.pe), enum_name(a.memory.kind),
+      enum_name(a.run.fidelity), enum_name(a.run.timing), run.workload.source, run.layers.size());
   out << fmt::format(
       "Total: **{} cycles** ({} compute, {} stalled), {} MACs, utilization {:.2f} %.\n\n", t.cycles,
       t.compute_cycles, t.stall_cycles, t.macs, 100 * t.utilization);
@@ -212,12 +225,27 @@ void write_report_md(const RunResult& run, const std::filesystem::path& path) {
                        l.gemm.name, l.gemm.m, l.gemm.n, l.gemm.k, l.gemm.count, s.cycles,
                        s.stall_cycles, 100 * s.utilization, 100 * s.mapping_efficiency, rd, wr);
   }
-  out << "\nFiles: `layers.csv` (per layer, every counter), `summary.json` (totals and the "
-         "resolved config), `config.yaml` (the resolved config, reusable with `--arch`).\n";
+  out << "\n## Activity (totals)\n\n| event | count |\n|---|---:|\n";
+  for (const auto& [name, n] : t.activity) out << fmt::format("| {} | {} |\n", name, n);
+  if (const auto it = t.activity.find("digits"); it != t.activity.end() && it->second > 0) {
+    const double nonzero = static_cast<double>(t.activity.at("nonzero_digits"));
+    out << fmt::format(
+        "\nDigit sparsity: {:.2f} % of the encoded operands' radix-4 digits are "
+        "zero.\n",
+        100.0 * (1.0 - nonzero / static_cast<double>(it->second)));
+  }
+  if (!t.activity_data_counted) {
+    out << "\nData-dependent events (set weight bits, non-zero digits) are not counted: the run "
+           "computed no operands (set `run.values: true`).\n";
+  }
+  out << "\nFiles: `layers.csv` (per layer, every counter), `activity.csv` (per layer, every PE "
+         "event), `summary.json` (totals and the resolved config), `config.yaml` (the resolved "
+         "config, reusable with `--arch`).\n";
 }
 
 void write_run_reports(const RunResult& run, StagedOutput& out) {
   write_layers_csv(run, out.file("layers.csv"));
+  write_activity_csv(run, out.file("activity.csv"));
   write_summary_json(run, out.file("summary.json"));
   write_report_md(run, out.file("report.md"));
   write_resolved_config(run, out.file("config.yaml"));

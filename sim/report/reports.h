@@ -14,6 +14,8 @@ namespace tpesim {
 const std::vector<std::string>& layers_csv_columns();
 
 void write_layers_csv(const RunResult& run, const std::filesystem::path& path);
+// One row per layer and PE event: count per instance and times the layer's count.
+void write_activity_csv(const RunResult& run, const std::filesystem::path& path);
 void write_resolved_config(const RunResult& run, const std::filesystem::path& path);
 nlohmann::json summary_json(const RunResult& run);
 void write_summary_json(const RunResult& run, const std::filesystem::path& path);

@@ -33,6 +33,7 @@ std::pair<std::vector<std::int64_t>, std::uint64_t> golden_outputs(const pe::PeC
           return std::pair{out, events};
         };
         if constexpr (std::is_same_v<S, pe::IntMacSpec>) return run(pe::IntMacArith(spec));
+        if constexpr (std::is_same_v<S, pe::BitsliceSpec>) return run(pe::IntMacArith(spec));
         if constexpr (std::is_same_v<S, pe::FpMacSpec>) return run(pe::FpMacArith(spec));
         if constexpr (std::is_same_v<S, pe::LmulSpec>) return run(pe::LmulArith(spec));
         if constexpr (std::is_same_v<S, pe::LutTcSpec>) {
@@ -56,7 +57,18 @@ Case random_case(std::mt19937_64& rng, int index) {
   c.arch.array.cols = static_cast<int>(pick(1, 12));
   c.arch.array.dataflow = static_cast<Dataflow>(pick(0, 2));
   const pe::FloatFormat formats[] = {pe::kFp16, pe::kBf16, pe::kFp8E4M3, pe::kFp8E5M2};
-  switch (pick(0, 5)) {
+  switch (pick(0, 6)) {
+    case 6: {
+      pe::BitsliceSpec bs;
+      bs.variant = std::array{pe::BitsliceVariant::BoothCsa, pe::BitsliceVariant::SerialDigit,
+                              pe::BitsliceVariant::Laconic}[static_cast<std::size_t>(pick(0, 2))];
+      bs.a_bits = static_cast<int>(pick(2, 8));
+      bs.w_bits = static_cast<int>(pick(2, 8));
+      bs.acc_bits = static_cast<int>(pick(0, 1) ? bs.a_bits + bs.w_bits + 1 : 32);
+      bs.overflow = pick(0, 1) ? pe::Overflow::Wrap : pe::Overflow::Saturate;
+      c.arch.array.pe = bs;
+      break;
+    }
     case 5: {
       pe::LutTcSpec lt;
       lt.w_bits = static_cast<int>(pick(1, 4));
@@ -121,8 +133,8 @@ Case random_case(std::mt19937_64& rng, int index) {
   return c;
 }
 
-// 240 random cases (int_mac, fp_mac, lmul, mixpe and lut_tc): cycles, stalls, access counts, MACs,
-// numeric events and outputs all equal, and equal to the golden GEMM.
+// 240 random cases (int_mac, fp_mac, lmul, mixpe, lut_tc and bitslice): cycles, stalls, access
+// counts, MACs, numeric events and outputs all equal, and equal to the golden GEMM.
 TEST(FidelityAgreementTest, CycleEqualsFastOnRandomCases) {
   std::mt19937_64 rng(20261123);
   std::map<std::string, int> kinds;  // cases per PE kind
@@ -157,6 +169,7 @@ TEST(FidelityAgreementTest, CycleEqualsFastOnRandomCases) {
   EXPECT_GT(kinds["lmul"], 20);
   EXPECT_GT(kinds["mixpe"], 20);
   EXPECT_GT(kinds["lut_tc"], 20);
+  EXPECT_GT(kinds["bitslice"], 20);
 }
 
 // The random cases above really exercise overflow and memory stalls (the test can fail).

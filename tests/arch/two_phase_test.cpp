@@ -24,13 +24,13 @@ CycleRunResult<Arith> run(const Arith& arith, const ArchSpec& a, const LayerSche
   switch (a.array.dataflow) {
     case Dataflow::Ws:
       return run_stationary_array<Arith, false>(arith, plan.geometry, op, plan.folds, plan.times,
-                                                until, order);
+                                                until, plan.offsets, order);
     case Dataflow::Is:
       return run_stationary_array<Arith, true>(arith, plan.geometry, op, plan.folds, plan.times,
-                                               until, order);
+                                               until, plan.offsets, order);
     case Dataflow::Os:
       return run_output_stationary_array<Arith>(arith, plan.geometry, op, plan.folds, plan.times,
-                                                until, order);
+                                                until, plan.offsets, order);
   }
   return {};
 }

@@ -345,13 +345,14 @@ TEST(IntMacTest, BindPeUnknownKindSuggestsAndLists) {
   EXPECT_EQ(errs[0].loc.col, 9);
   EXPECT_EQ(errs[0].path, "pe.kind");
   EXPECT_EQ(errs[0].message,
-            "unknown PE kind 'int_mak' (did you mean 'int_mac'?); known kinds: fp_mac, int_mac, "
-            "lmul, lut_tc, mixpe");
+            "unknown PE kind 'int_mak' (did you mean 'int_mac'?); known kinds: bitslice, fp_mac, "
+            "int_mac, lmul, lut_tc, mixpe");
 
   errs = pe_errors("pe:\n  kind: systolic_fp8\n");
   ASSERT_EQ(errs.size(), 1u);
   EXPECT_EQ(errs[0].message,
-            "unknown PE kind 'systolic_fp8'; known kinds: fp_mac, int_mac, lmul, lut_tc, mixpe");
+            "unknown PE kind 'systolic_fp8'; known kinds: bitslice, fp_mac, int_mac, lmul, lut_tc, "
+            "mixpe");
 
   errs = pe_errors("pe:\n  kind: [int_mac]\n");
   ASSERT_EQ(errs.size(), 1u);
@@ -366,7 +367,7 @@ TEST(IntMacTest, BindPeUnknownKindSuggestsAndLists) {
 // The registry lists int_mac, and `kind` is never reported as an unknown key.
 TEST(IntMacTest, RegistryListsIntMac) {
   EXPECT_EQ(pe_registry().names(),
-            (std::vector<std::string>{"fp_mac", "int_mac", "lmul", "lut_tc", "mixpe"}));
+            (std::vector<std::string>{"bitslice", "fp_mac", "int_mac", "lmul", "lut_tc", "mixpe"}));
   const PeKindEntry* entry = pe_registry().find("int_mac");
   ASSERT_NE(entry, nullptr);
   EXPECT_EQ(pe_registry().find("int_mak"), nullptr);

@@ -99,8 +99,8 @@ bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-const std::vector<std::string> kRunReports = {"config.yaml", "layers.csv", "report.md",
-                                              "summary.json"};
+const std::vector<std::string> kRunReports = {"activity.csv", "config.yaml", "layers.csv",
+                                              "report.md", "summary.json"};
 
 // ---------------------------------------------------------------------------------------------
 // run
@@ -123,7 +123,7 @@ TEST(CliRunTest, Gemm64ScalesimTimingWritesEveryReport) {
   ASSERT_EQ(csv.size(), 2u);
   const std::string& header = csv[0];
   EXPECT_EQ(header.rfind("layer,M,N,K,count,cycles,stall_cycles,compute_cycles,macs,utilization,"
-                         "mapping_efficiency",
+                         "pe_busy_cycles,mapping_efficiency",
                          0),
             0u)
       << header;
@@ -134,6 +134,10 @@ TEST(CliRunTest, Gemm64ScalesimTimingWritesEveryReport) {
   }
   EXPECT_LT(header.find("sram_reads_ifmap"), header.find("dram_writes_ofmap"));
   EXPECT_EQ(csv[1].rfind("gemm64,64,64,64,1,631,0,631,262144,", 0), 0u) << csv[1];
+  // int_mac: one multiply and one 32-bit accumulator add per MAC.
+  EXPECT_EQ(read_file(out / "activity.csv"),
+            "layer,event,count,total\ngemm64,int_add_32,262144,262144\n"
+            "gemm64,int_mul_8x8,262144,262144\ngemm64,macs,262144,262144\n");
 
   const nlohmann::json summary = nlohmann::json::parse(read_file(out / "summary.json"));
   EXPECT_EQ(summary["tool"], "tpesim");

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
@@ -23,6 +24,8 @@
 #include "arch/arch_spec.h"
 #include "arch/gemm_operands.h"
 #include "pe/float_format.h"
+#include "pe/lut_tc.h"
+#include "pe/quantize.h"
 #include "sim/core/diag.h"
 #include "sim/core/errors.h"
 #include "sim/npy.h"
@@ -450,7 +453,7 @@ TEST_F(GemmCommandTest, NonMatrixInputsRejected) {
   EXPECT_THAT(error_of(options(kIntArch, empty, w)), HasSubstr("every dimension must be in"));
 }
 
-// Scales and zero points belong to group-quantized kinds; no current kind takes them.
+// Scales and zero points belong to group-quantized kinds; the plain kinds refuse them.
 TEST_F(GemmCommandTest, ScalesRejectedForEveryCurrentKind) {
   for (const std::string& arch : {kIntArch, kFp16Arch, kLmulArch}) {
     GemmCommandOptions o = small_int_options(arch);
@@ -526,6 +529,224 @@ TEST_F(GemmCommandTest, MixpeCodesNeedScalesAndZeros) {
   fs::remove_all(o.out);
   o.w_zeros = write_ints(path("z.npy"), "<i4", 2, 2, {8, 7, 0, 16}).string();
   EXPECT_THAT(error_of(o), HasSubstr("zero points must be integers in 0..15"));
+}
+
+// ---- lut_tc ----------------------------------------------------------------------------------
+
+const std::string kLutArch = kSource + "/configs/arch/lut_tc_m2n64k4_w2.yaml";  // fp16 tables
+
+// The CPU golden GEMM of a lut_tc spec on codes with their quantization side data, as output
+// values (binary32 decoded).
+std::vector<double> lut_golden(const pe::LutTcSpec& spec, std::int64_t m, std::int64_t n,
+                               std::int64_t k, const std::vector<std::int32_t>& a,
+                               const std::vector<std::int32_t>& w,
+                               const pe::MixpeQuantParams& quant) {
+  arch::GemmOperands codes;
+  codes.m = m;
+  codes.n = n;
+  codes.k = k;
+  codes.a = a;
+  codes.w = w;
+  codes.quant = quant;
+  std::vector<double> out;
+  auto run = [&](const auto& arith) {
+    const auto op = arch::prepare_operands(arith, codes);
+    for (const auto& acc : workloads::golden_gemm(arith, op.m, op.n, op.k, op.a, op.w)) {
+      out.push_back(pe::decode(static_cast<std::uint32_t>(arith.output(acc)), spec.out_format));
+    }
+  };
+  if (spec.activation == pe::LutActivation::Int8) {
+    run(pe::LutTcInt8Arith(spec));
+  } else {
+    run(pe::LutTcArith(spec));
+  }
+  return out;
+}
+
+// The relative Frobenius distance of `got` from the float64 A x W of the original inputs.
+double end_to_end_error(const std::vector<double>& got, const std::vector<double>& a,
+                        const std::vector<double>& w, std::int64_t m, std::int64_t k,
+                        std::int64_t n) {
+  double err = 0, ref = 0;
+  for (std::int64_t i = 0; i < m; ++i) {
+    for (std::int64_t p = 0; p < n; ++p) {
+      double exact = 0;
+      for (std::int64_t q = 0; q < k; ++q) exact += a[i * k + q] * w[q * n + p];
+      err += (got[i * n + p] - exact) * (got[i * n + p] - exact);
+      ref += exact * exact;
+    }
+  }
+  return std::sqrt(err / ref);
+}
+
+// lut_tc with float inputs (fp16 activations): tpesim rounds A to fp16 and quantizes W group-wise;
+// output.npy equals the CPU golden GEMM of the same codes bit for bit for fp16, fp32 and int8
+// (T-MAC) tables, at fast and cycle fidelity; the error against the dequantized binary64
+// reference grows from fp32 to fp16 to int8 tables, while 4-bit weights cost percent-level
+// error against the float GEMM. K = 70: a partial scale group and a partial LUT group.
+TEST_F(GemmCommandTest, LutTcQuantizesFloatInputs) {
+  const std::int64_t m = 6, k = 70, n = 9;
+  const auto a = random_normals(m * k, 31);
+  const auto w = random_normals(k * n, 32);
+  std::vector<double> a32, w32;  // as the float32 files hold them
+  for (double x : a) a32.push_back(static_cast<float>(x));
+  for (double x : w) w32.push_back(static_cast<float>(x));
+  pe::WeightQuantSpec wq;
+  wq.bits = 4;
+  wq.group_size = 32;
+  const pe::QuantizedWeights qw = pe::quantize_weights(w32, k, n, wq);
+  pe::MixpeQuantParams quant;
+  quant.group_size = 32;
+  quant.w_scales.assign(qw.scales.begin(), qw.scales.end());
+  quant.w_zeros = qw.zeros;
+  std::map<std::string, double> frobenius;
+  for (const char* table : {"fp16", "fp32", "int8"}) {
+    for (const char* fidelity : {"fast", "cycle"}) {
+      const std::vector<std::string> sets = {
+          "array.pe.w_bits=4", "array.pe.group_size=32", "array.pe.acc_format=fp32",
+          std::string("array.pe.table_format=") + table, std::string("run.fidelity=") + fidelity};
+      const GemmCommandOptions o = options(kLutArch, write_floats(path("a.npy"), "<f4", m, k, a),
+                                           write_floats(path("w.npy"), "<f4", k, n, w), sets);
+      NpyArray out;
+      const nlohmann::json j = run(o, &out);
+      const arch::ArchSpec spec = arch::load_arch(kLutArch, sets);
+      const auto golden = lut_golden(std::get<pe::LutTcSpec>(spec.array.pe), m, n, k,
+                                     encoded(a32, pe::kFp16), qw.q, quant);
+      EXPECT_EQ(out.dtype, "<f4");
+      EXPECT_EQ(as_doubles(out), golden) << table << " " << fidelity;
+      EXPECT_EQ(j["pe"]["kind"], "lut_tc");
+      EXPECT_EQ(j["pe"]["a"], "fp16");
+      EXPECT_EQ(j["pe"]["w"], "uint4");
+      EXPECT_EQ(j["macs"], m * n * k);
+      EXPECT_GT(j["inputs"]["a"]["rounded"].get<std::int64_t>(), 0);
+      EXPECT_EQ(j["quantization"]["group_size"], 32);
+      EXPECT_THAT(j["quantization"]["weights"].get<std::string>(), HasSubstr("quantized by"));
+      EXPECT_EQ(j["quantization"]["activations"], "rounded (RNE) to fp16");
+      EXPECT_EQ(j["numerics"]["nonfinite_outputs"], 0);
+      EXPECT_EQ(j["config"]["array"]["pe"]["table_format"], table);
+      frobenius[table] = j["numerics"]["rel_frobenius_error"].get<double>();
+      const double e2e = end_to_end_error(as_doubles(out), a, w, m, k, n);
+      EXPECT_GT(e2e, 0.01) << table;  // 4-bit weights are not free
+      EXPECT_LT(e2e, 0.3) << table;
+      fs::remove_all(o.out);
+    }
+  }
+  EXPECT_LT(frobenius["fp32"], 1e-6);
+  EXPECT_GT(frobenius["fp16"], frobenius["fp32"]);
+  EXPECT_LT(frobenius["fp16"], std::ldexp(1.0, -10));
+  EXPECT_GT(frobenius["int8"], frobenius["fp16"]);
+  EXPECT_LT(frobenius["int8"], 0.05);
+}
+
+// lut_tc with int8 activations: codes with --a-scales and weight codes with --w-scales and
+// --w-zeros give the dequantized product (checked by hand); float activations are quantized per
+// token by tpesim instead.
+TEST_F(GemmCommandTest, LutTcInt8ActivationsTakeCodesOrFloats) {
+  const fs::path a = write_ints(path("a.npy"), "|i1", 2, 5, {1, -2, 3, 4, 5, -6, 7, -128, 127, 0});
+  const fs::path w = write_ints(path("w.npy"), "<i4", 5, 2, {1, 0, 3, 2, 3, 2, 0, 1, 2, 3});
+  GemmCommandOptions o = options(kLutArch, a, w,
+                                 {"array.pe.activation=int8", "array.pe.table_format=fp16",
+                                  "array.pe.group_size=4", "array.pe.lut_group=2"});
+  // table_format does not apply to int8 activations: the config is refused.
+  EXPECT_THAT(error_of(o), HasSubstr("does not apply with activation: int8"));
+  // The paper config sets table_format and acc_format: drop them with a fresh arch.
+  const fs::path arch = write_file(
+      path("lut_int8.yaml"),
+      "name: lut_int8\narray:\n  rows: 2\n  cols: 4\n  pe:\n    kind: lut_tc\n    activation: "
+      "int8\n    w_bits: 2\n    lut_group: 2\n    group_size: 4\n");
+  o = options(arch.string(), a, w);
+  o.w_scales = write_floats(path("s.npy"), "<f4", 2, 2, {0.5, 0.25, 1.0, 2.0}).string();
+  o.w_zeros = write_ints(path("z.npy"), "<i4", 2, 2, {1, 2, 0, 3}).string();
+  EXPECT_THAT(error_of(o), HasSubstr("int8 activations need --a-scales (one per row)"));
+  o.a_scales = write_floats(path("sa.npy"), "<f4", 2, 1, {0.125, 0.5}).string();
+  NpyArray out;
+  const nlohmann::json j = run(o, &out);
+  // By hand: W = s (q - z) per group (k 0..3: group 0, k 4: group 1), A = s_a a. Every step is
+  // exact here (small integers, power-of-two scales), so the output equals the reference.
+  const double s[2][2] = {{0.5, 0.25}, {1.0, 2.0}};
+  const int z[2][2] = {{1, 2}, {0, 3}};
+  const int q[5][2] = {{1, 0}, {3, 2}, {3, 2}, {0, 1}, {2, 3}};
+  const int av[2][5] = {{1, -2, 3, 4, 5}, {-6, 7, -128, 127, 0}};
+  const double sa[2] = {0.125, 0.5};
+  const std::vector<double> got = as_doubles(out);
+  for (int i = 0; i < 2; ++i) {
+    for (int p = 0; p < 2; ++p) {
+      double exact = 0;
+      for (int r = 0; r < 5; ++r) exact += sa[i] * av[i][r] * s[r / 4][p] * (q[r][p] - z[r / 4][p]);
+      EXPECT_EQ(got[i * 2 + p], exact) << i << "," << p;
+    }
+  }
+  EXPECT_EQ(j["pe"]["a"], "int8");
+  EXPECT_EQ(j["pe"]["w"], "uint2");
+  EXPECT_EQ(j["numerics"]["rel_frobenius_error"], 0.0);
+  EXPECT_EQ(j["quantization"]["weights"], "codes with --w-scales and --w-zeros");
+  EXPECT_EQ(j["quantization"]["activations"], "int8 codes with --a-scales");
+  fs::remove_all(o.out);
+
+  // Float activations with int8 lut_tc: quantized per token; the scales option is then an error.
+  const fs::path af = write_floats(path("af.npy"), "<f4", 2, 5, random_normals(10, 33));
+  GemmCommandOptions f = o;
+  f.a = af.string();
+  EXPECT_THAT(error_of(f), HasSubstr("float activations are quantized per token by tpesim"));
+  f.a_scales.clear();
+  const nlohmann::json jf = run(f);
+  EXPECT_EQ(jf["quantization"]["activations"],
+            "quantized by tpesim (per token, symmetric int8, fp32 scales)");
+  EXPECT_LT(jf["numerics"]["rel_frobenius_error"].get<double>(), 1e-6);
+}
+
+// lut_tc's bad inputs: each is exit 2 (UserError / ConfigError) with a message that names it,
+// and no output folder.
+TEST_F(GemmCommandTest, LutTcBadInputsRejected) {
+  const std::int64_t m = 2, k = 8, n = 3;
+  const fs::path af = write_floats(path("a.npy"), "<f4", m, k, random_normals(m * k, 34));
+  const fs::path wf = write_floats(path("w.npy"), "<f4", k, n, random_normals(k * n, 35));
+  const std::vector<std::string> g4 = {"array.pe.group_size=4"};
+  // Float weights with codes' side data, or codes without it.
+  GemmCommandOptions o = options(kLutArch, af, wf, g4);
+  o.w_scales = write_floats(path("s.npy"), "<f4", 2, 3, std::vector<double>(6, 0.5)).string();
+  EXPECT_THAT(error_of(o), HasSubstr("lut_tc takes either float weights (quantized by tpesim) or "
+                                     "integer codes with --w-scales and --w-zeros"));
+  std::vector<std::int64_t> codes(k * n, 1);
+  const fs::path wc = write_ints(path("wc.npy"), "|i1", k, n, codes);
+  EXPECT_THAT(error_of(options(kLutArch, af, wc, g4)), HasSubstr("lut_tc takes either"));
+  // Codes outside 0..2^w_bits - 1 (w_bits = 2 in this config).
+  codes[1 * n + 2] = 4;
+  o = options(kLutArch, af, write_ints(path("wbad.npy"), "|i1", k, n, codes), g4);
+  o.w_scales = write_floats(path("s.npy"), "<f4", 2, 3, std::vector<double>(6, 0.5)).string();
+  o.w_zeros = write_ints(path("z.npy"), "<i4", 2, 3, {0, 1, 2, 3, 3, 3}).string();
+  EXPECT_THAT(error_of(o), HasSubstr("weight code 4 at index (1, 2) is outside 0..3"));
+  // Zero points, scales and their counts.
+  o.w = wc.string();
+  o.w_zeros = write_ints(path("z.npy"), "<i4", 2, 3, {0, 1, 2, 3, 4, 3}).string();
+  EXPECT_THAT(error_of(o), HasSubstr("zero points must be integers in 0..3, found 4"));
+  o.w_zeros = write_ints(path("z.npy"), "<i4", 2, 3, {0, 1, 2, 3, 3, 3}).string();
+  o.w_scales = write_floats(path("s.npy"), "<f4", 1, 3, {0.5, 0.5, 0.5}).string();
+  EXPECT_THAT(error_of(o), HasSubstr("--w-scales (groups x N) must hold 6 values, holds 3"));
+  o.w_scales = write_floats(path("s.npy"), "<f4", 2, 3, {0.5, 0.5, -1, 0.5, 0.5, 0.5}).string();
+  EXPECT_THAT(error_of(o), HasSubstr("scales must be positive and finite, found -1"));
+  // fp16 activations take no --a-scales.
+  o = options(kLutArch, af, wf, g4);
+  o.a_scales = write_floats(path("sa.npy"), "<f4", 2, 1, {0.5, 0.5}).string();
+  EXPECT_THAT(error_of(o), HasSubstr("--a-scales is for lut_tc with activation: int8; with "
+                                     "activation: fp16 they are fp16 values"));
+  // int8 activations: codes must fit int8.
+  const fs::path arch = write_file(
+      path("lut_int8.yaml"), "array:\n  pe: {kind: lut_tc, activation: int8, group_size: 4}\n");
+  std::vector<std::int64_t> a8(m * k, 3);
+  a8[1 * k + 5] = 200;
+  o = options(arch.string(), write_ints(path("a8.npy"), "<i2", m, k, a8), wf);
+  o.a_scales = write_floats(path("sa.npy"), "<f4", 2, 1, {0.5, 0.5}).string();
+  EXPECT_THAT(error_of(o), HasSubstr("value 200 at index (1, 5) of A does not fit PE kind "
+                                     "'lut_tc''s int8 operands"));
+  // A weight quantizer failure (an infinite weight) and a bad config are exit-2 errors too.
+  std::vector<double> winf(k * n, 0.5);
+  winf[3] = std::numeric_limits<double>::infinity();
+  EXPECT_THAT(
+      error_of(options(kLutArch, af, write_floats(path("winf.npy"), "<f8", k, n, winf), g4)),
+      HasSubstr("error: cannot quantize W"));
+  EXPECT_THAT(error_of(options(kLutArch, af, wf, {"array.pe.group_size=6"})),
+              HasSubstr("must be a multiple of lut_group (4), got 6"));
 }
 
 TEST_F(GemmCommandTest, UnreadableInputsRejected) {
