@@ -134,6 +134,7 @@ void count_lut_tc(const LutTcSpec& s, const GemmShape& g, PeActivity& out) {
   out.add("table_entry_adds", entries * (kg - 1));
   out.add(int_act ? int_add(16) : fp_add(kFp32), entries * (kg - 1));
   const std::int64_t lookups = M * N * lut_groups * B;
+  if (int_table) out.add("table_entry_quantizations", entries);
   out.add("table_lookups", lookups);
   if (int_act) {
     out.add(int_add(32), lookups);

@@ -14,6 +14,7 @@
 //   csa_steps               carry-save tree passes (bitslice booth_csa, serial_digit)
 //   table_builds            LUT tables built (lut_tc, one per row and LUT group)
 //   table_entry_adds        additions building them
+//   table_entry_quantizations  entries rounded to int8 (lut_tc table_format int8)
 //   table_lookups           LUT reads (one per bit plane)
 //   group_sums              per-row, per-group activation sums S (mixpe, lut_tc)
 //   dequant_ops             per-group dequantizations (mixpe, lut_tc)

@@ -76,7 +76,7 @@ std::string coding_name(const pe::ValueCoding& c) {
 
 // The kinds whose operands are plain codes (integers or float patterns) with no scales.
 bool takes_plain_operands(const std::string& kind) {
-  return kind == "int_mac" || kind == "fp_mac" || kind == "lmul";
+  return kind == "int_mac" || kind == "fp_mac" || kind == "lmul" || kind == "bitslice";
 }
 
 // --w-scales / --w-zeros / --a-scales belong to group-quantized PE kinds (mixpe, lut_tc); for
@@ -87,7 +87,7 @@ void check_kind_and_scales(const GemmCommandOptions& o, const std::string& kind)
   if (!takes_plain_operands(kind)) {
     throw UserError(
         fmt::format("error: PE kind '{}' is not supported by `tpesim gemm` yet "
-                    "(supported: int_mac, fp_mac, lmul, mixpe, lut_tc)",
+                    "(supported: int_mac, fp_mac, lmul, bitslice, mixpe, lut_tc)",
                     kind));
   }
   std::vector<std::string> given;
@@ -594,11 +594,11 @@ std::string report_md(const GemmResult& r) {
   md += fmt::format("O[{} x {}] = A[{} x {}] (`{}`) x W[{} x {}] (`{}`).\n\n", m, n, m, k,
                     r.a->input.path, k, n, r.w->input.path);
   md += fmt::format(
-      "Array: {} x {} systolic, dataflow `{}`, PE `{}` (A {}, W {}, output {}); memory `{}`; "
+      "Array: {}, PE `{}` (A {}, W {}, output {}); memory `{}`; "
       "fidelity `{}`.\n\n",
-      a.array.rows, a.array.cols, enum_name(a.array.dataflow), pe::pe_kind_name(a.array.pe),
-      coding_name(r.a->coding), coding_name(r.w->coding), coding_name(r.output_coding),
-      enum_name(a.memory.kind), enum_name(a.run.fidelity));
+      arch::array_summary(a.array), pe::pe_kind_name(a.array.pe), coding_name(r.a->coding),
+      coding_name(r.w->coding), coding_name(r.output_coding), enum_name(a.memory.kind),
+      enum_name(a.run.fidelity));
   if (r.quant) {
     md += fmt::format("Quantization: weights {}, group size {}; activations {}.\n\n",
                       r.quant->w_source, r.quant->quant.group_size, r.quant->a_source);

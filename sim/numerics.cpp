@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "arch/gemm_operands.h"
+#include "pe/activity.h"
 #include "pe/quantize.h"
 #include "sim/core/errors.h"
 
@@ -389,7 +390,7 @@ NumericsReport run_quantized(const NumericsOptions& o) {
     const QuantizedDot dot = sample_dot(o, shape, rng);
     const QuantizedDotResult r = evaluate_quantized_dot(o.pe, dot);
     dots.add(r.pe, r.exact);
-    activity.add(quantized_dot_activity(o.pe, dot));
+    activity.add(dot_activity(o.pe, dot.a, dot.w));
     if (o.exhaustive) continue;
     for (std::size_t k = 0; k < dot.a.size(); ++k) {
       const QuantizedDotResult p = evaluate_quantized_dot(o.pe, element(dot, k));
@@ -452,7 +453,9 @@ NumericsReport run_numerics(const NumericsOptions& o) {
   report.products.push_back(products.finish());
   for (const auto& c : compares) report.products.push_back(c.finish());
 
-  // Dot products through the accumulator, on sampled operands.
+  // Dot products through the accumulator, on sampled operands, with the kind's activity.
+  ActivityAccumulator activity;
+  std::int64_t nonzero_digits = 0;  // bitslice: over every sampled dot product
   ErrorAccumulator dots(fmt::format("{} dot product, K = {}", report.pe_kind, o.dot_length));
   const std::int64_t n_dots = std::max<std::int64_t>(1, o.samples / o.dot_length);
   std::vector<std::int64_t> a(static_cast<std::size_t>(o.dot_length));
@@ -466,8 +469,21 @@ NumericsReport run_numerics(const NumericsOptions& o) {
       wv[i] = decode_value(w[i], cw);
     }
     dots.add(pe_dot(o.pe, a, w), exact_dot(av, wv));
+    const std::vector<std::int32_t> a32(a.begin(), a.end()), w32(w.begin(), w.end());
+    const auto counts = dot_activity(o.pe, a32, w32);
+    activity.add(counts);
+    for (const auto& [name, n] : counts) {
+      if (name == "nonzero_digits") nonzero_digits += n;
+    }
   }
   report.dots.push_back(dots.finish());
+  report.activity = activity.finish();
+  if (const auto* slice = std::get_if<pe::BitsliceSpec>(&o.pe)) {
+    // Encoded operands per dot product: K (one side), 2K for laconic (both sides).
+    const std::int64_t sides = slice->variant == pe::BitsliceVariant::Laconic ? 2 : 1;
+    report.nonzero_digits_per_operand =
+        static_cast<double>(nonzero_digits) / static_cast<double>(n_dots * o.dot_length * sides);
+  }
   return report;
 }
 
@@ -525,49 +541,12 @@ QuantizedDotResult evaluate_quantized_dot(const pe::PeConfig& config, const Quan
   return r;
 }
 
-std::vector<std::pair<std::string, std::int64_t>> quantized_dot_activity(const pe::PeConfig& config,
-                                                                         const QuantizedDot& dot) {
-  if (!is_quantized(config)) {
-    throw std::invalid_argument("quantized_dot_activity: the PE kind must be mixpe or lut_tc");
-  }
-  const auto k = static_cast<std::int64_t>(dot.a.size());
-  const std::int64_t groups = (k + dot.quant.group_size - 1) / dot.quant.group_size;
-  std::vector<std::pair<std::string, std::int64_t>> out;
-  if (const auto* mix = std::get_if<pe::MixpeSpec>(&config)) {
-    std::int64_t shift_adds = 0;
-    for (std::int32_t q : dot.w) {
-      shift_adds +=
-          mix->skip_zero_bits ? std::popcount(static_cast<std::uint32_t>(q)) : mix->w_bits;
-    }
-    out.emplace_back(mix->skip_zero_bits ? "shift-adds (one per set weight bit)"
-                                         : "shift-adds (w_bits per weight)",
-                     shift_adds);
-    out.emplace_back("group dequantizations (one per scale group)", groups);
-    out.emplace_back("S computations (one per row and scale group)", groups);
-    return out;
-  }
-  const auto& lut = std::get<pe::LutTcSpec>(config);
-  const std::int64_t kg = lut.lut_group, b = lut.w_bits;
-  const std::int64_t lut_groups = (k + kg - 1) / kg;
-  const std::int64_t entries = lut_groups * (std::int64_t{1} << (kg - 1));  // stored half
-  const bool int8_act = lut.activation == pe::LutActivation::Int8;
-  const bool int8_table = !int8_act && lut.table_format == pe::LutTableFormat::Int8;
-  out.emplace_back("table builds (one per row and LUT group)", lut_groups);
-  out.emplace_back("table entry adds (Kg - 1 per stored entry)", entries * (kg - 1));
-  if (int8_table) out.emplace_back("table entry quantizations (int8 tables)", entries);
-  out.emplace_back("table lookups (one per bit plane)", lut_groups * b);
-  if (int8_act) {
-    out.emplace_back("integer accumulator adds", lut_groups * b);
-  } else if (int8_table) {
-    out.emplace_back("integer bit-plane adds", lut_groups * (b - 1));
-    out.emplace_back("table scale multiplies", lut_groups);
-    out.emplace_back("accumulator adds (acc_format)", lut_groups);
-  } else {
-    out.emplace_back("accumulator adds (acc_format)", lut_groups * b);
-  }
-  out.emplace_back("group dequantizations (one per scale group)", groups);
-  out.emplace_back("S computations (one per row and scale group)", groups);
-  return out;
+std::vector<std::pair<std::string, std::int64_t>> dot_activity(const pe::PeConfig& config,
+                                                               const std::vector<std::int32_t>& a,
+                                                               const std::vector<std::int32_t>& w) {
+  const pe::PeActivity act =
+      pe::gemm_activity(config, pe::GemmShape{1, 1, static_cast<std::int64_t>(a.size()), 1}, a, w);
+  return {act.events.begin(), act.events.end()};
 }
 
 nlohmann::json NumericsReport::to_json() const {
@@ -595,11 +574,13 @@ nlohmann::json NumericsReport::to_json() const {
                         {"max_per_dot", a.max},
                         {"total", a.total}});
   }
-  return {{"pe", pe_kind},
-          {"mode", mode},
-          {"products", rows(products)},
-          {"dots", rows(dots)},
-          {"activity", counters}};
+  nlohmann::json j = {{"pe", pe_kind},
+                      {"mode", mode},
+                      {"products", rows(products)},
+                      {"dots", rows(dots)},
+                      {"activity", counters}};
+  if (nonzero_digits_per_operand >= 0) j["nonzero_digits_per_operand"] = nonzero_digits_per_operand;
+  return j;
 }
 
 std::string NumericsReport::to_markdown() const {
@@ -621,6 +602,10 @@ std::string NumericsReport::to_markdown() const {
     for (const ActivityStats& a : activity) {
       out += fmt::format("| {} | {:.2f} | {} | {} |\n", a.name, a.mean, a.min, a.max);
     }
+  }
+  if (nonzero_digits_per_operand >= 0) {
+    out += fmt::format("\nNon-zero radix-4 digits (terms) per encoded operand: {:.3f}.\n",
+                       nonzero_digits_per_operand);
   }
   return out;
 }

@@ -56,11 +56,14 @@ struct ActivityStats {
 };
 
 struct NumericsReport {
-  std::string pe_kind;                  // kind name
-  std::string mode;                     // "exhaustive" or "sampled (dist)"
-  std::vector<ErrorStats> products;     // the PE's products; then each compare format's
-  std::vector<ErrorStats> dots;         // dot products of length dot_length
-  std::vector<ActivityStats> activity;  // mixpe, lut_tc: per dot product; empty otherwise
+  double nonzero_digits_per_operand = -1;  // bitslice: mean non-zero radix-4 digits (terms) of an
+                                           // encoded operand over the sampled dot products; -1
+                                           // for other kinds
+  std::string pe_kind;                     // kind name
+  std::string mode;                        // "exhaustive" or "sampled (dist)"
+  std::vector<ErrorStats> products;        // the PE's products; then each compare format's
+  std::vector<ErrorStats> dots;            // dot products of length dot_length
+  std::vector<ActivityStats> activity;     // mixpe, lut_tc: per dot product; empty otherwise
   nlohmann::json to_json() const;
   std::string to_markdown() const;
 };
@@ -89,12 +92,11 @@ struct QuantizedDotResult {
 // `pe` must be mixpe or lut_tc.
 QuantizedDotResult evaluate_quantized_dot(const pe::PeConfig& pe, const QuantizedDot& dot);
 
-// The kind's activity for one dot product, computed from its operands: mixpe shift-adds (set
-// weight bits with skip_zero_bits, else w_bits per weight), group dequantizations and S sums;
-// lut_tc table builds, table adds (and int8 entry quantizations), lookups, accumulator adds,
-// group dequantizations and S sums. Per-row work shared by a row's columns (S, tables) is
-// counted once, as for a GEMM with one column.
-std::vector<std::pair<std::string, std::int64_t>> quantized_dot_activity(const pe::PeConfig& pe,
-                                                                         const QuantizedDot& dot);
+// The kind's activity for one dot product of the codes `a` and `w` (K each): pe::gemm_activity
+// (pe/activity.h) of a 1 x 1 x K GEMM, so per-row work shared by a row's columns (S sums,
+// tables) is counted once. Events in name order.
+std::vector<std::pair<std::string, std::int64_t>> dot_activity(const pe::PeConfig& pe,
+                                                               const std::vector<std::int32_t>& a,
+                                                               const std::vector<std::int32_t>& w);
 
 }  // namespace tpesim

@@ -367,6 +367,32 @@ TEST(CliCheckConfigTest, EveryShippedConfigIsValid) {
   EXPECT_TRUE(r.err.empty()) << r.err;
 }
 
+// Every shipped architecture (the published designs among them) runs a small GEMM at both
+// fidelities with --verify: the same layers.csv and activity.csv, outputs equal to the golden GEMM.
+TEST(CliRunTest, EveryShippedArchRunsAtBothFidelities) {
+  const fs::path work = fresh_dir();
+  write_file(work / "small.yaml", "gemms:\n  - {name: g, m: 12, n: 70, k: 40}\n");
+  int archs = 0;
+  for (const auto& e : fs::directory_iterator(src("configs/arch"))) {
+    const std::string arch = e.path().string();
+    SCOPED_TRACE(arch);
+    std::string csv[2], activity[2];
+    for (int i = 0; i < 2; ++i) {
+      const std::string out = "out" + std::to_string(archs) + "_" + std::to_string(i);
+      const Result r = tpesim({"run", "--arch", arch, "--workload", "small.yaml", "--fidelity",
+                               i == 0 ? "fast" : "cycle", "--verify", "--out", out},
+                              work);
+      ASSERT_EQ(r.status, 0) << r.both;
+      csv[i] = read_file(work / out / "layers.csv");
+      activity[i] = read_file(work / out / "activity.csv");
+    }
+    EXPECT_EQ(csv[0], csv[1]);
+    EXPECT_EQ(activity[0], activity[1]);
+    ++archs;
+  }
+  EXPECT_GE(archs, 13);
+}
+
 TEST(CliCheckConfigTest, BadFilesExitTwoWithLocatedErrors) {
   const fs::path work = fresh_dir();
   write_file(work / "arch.yaml", std::string(kGoodArch) + "memory2: {}\n");

@@ -276,6 +276,34 @@ TEST_F(GemmCommandTest, IntMacCycleFidelityWrapsLikeGoldenGemm) {
   EXPECT_GT(j["numerics"]["rel_frobenius_error"].get<double>(), 0.0);
 }
 
+// bitslice takes integer operands like int_mac and gives int_mac's values; on the OPT4C column
+// (an adder tree, serial_digit) the cycles depend on the activations, so all-zero activations
+// (one cycle per bit weight and group) run faster than dense ones.
+TEST_F(GemmCommandTest, BitsliceOutputEqualsIntMacGolden) {
+  const std::string arch =
+      std::string(TPESIM_SOURCE_DIR) + "/configs/arch/bitweight_opt4c_column_64x4.yaml";
+  const std::int64_t m = 6, k = 16, n = 5;
+  const auto a = random_ints(m * k, -128, 127, 5);
+  const auto w = random_ints(k * n, -128, 127, 6);
+  NpyArray out;
+  const nlohmann::json j =
+      run(options(arch, write_ints(path("a.npy"), "|i1", m, k, a),
+                  write_ints(path("w.npy"), "|i1", k, n, w), {"run.fidelity=cycle"}),
+          &out);
+  std::uint64_t events = 0;
+  const auto golden = golden_outputs(pe::IntMacArith(32, pe::Overflow::Wrap), m, n, k, narrow(a),
+                                     narrow(w), &events);
+  EXPECT_EQ(as_integers(out), golden);
+  EXPECT_EQ(j["pe"]["kind"], "bitslice");
+  EXPECT_EQ(j["numerics"]["rel_frobenius_error"], 0.0);
+  const std::vector<std::int64_t> zeros(static_cast<std::size_t>(m * k), 0);
+  GemmCommandOptions sparse = options(arch, write_ints(path("z.npy"), "|i1", m, k, zeros),
+                                      write_ints(path("w2.npy"), "|i1", k, n, w));
+  sparse.out = path("out2").string();
+  const nlohmann::json js = run(sparse, nullptr);
+  EXPECT_LT(js["cycles"].get<std::int64_t>(), j["cycles"].get<std::int64_t>());
+}
+
 // Accumulators wider than 32 bits are written as int64.
 TEST_F(GemmCommandTest, WideAccumulatorWritesInt64) {
   const std::int64_t m = 5, k = 40, n = 6;

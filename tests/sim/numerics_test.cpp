@@ -153,25 +153,28 @@ TEST(NumericsTest, MixpeActivityFollowsTheWeightBits) {
   o.samples = 10000;
   o.dot_length = 100;  // 4 scale groups, the last one partial
   const NumericsReport r = run_numerics(o);
-  ASSERT_EQ(r.activity.size(), 3u);
-  EXPECT_EQ(r.activity[0].name, "shift-adds (one per set weight bit)");
-  EXPECT_GT(r.activity[0].mean, 100.0);  // 4-bit codes of N(0,1) weights: about 2 bits set
-  EXPECT_LT(r.activity[0].mean, 300.0);
-  EXPECT_LT(r.activity[0].min, r.activity[0].max);
-  EXPECT_DOUBLE_EQ(r.activity[0].mean, static_cast<double>(r.activity[0].total) / 100);
-  EXPECT_EQ(r.activity[1].min, 4);
-  EXPECT_EQ(r.activity[2].max, 4);
+  std::map<std::string, ActivityStats> n;
+  for (const ActivityStats& a : r.activity) n[a.name] = a;
+  EXPECT_GT(n["shifts"].mean, 100.0);  // 4-bit codes of N(0,1) weights: about 2 bits set
+  EXPECT_LT(n["shifts"].mean, 300.0);
+  EXPECT_LT(n["shifts"].min, n["shifts"].max);
+  EXPECT_DOUBLE_EQ(n["shifts"].mean, static_cast<double>(n["shifts"].total) / 100);
+  EXPECT_EQ(n["int_add_12"].total, n["shifts"].total);  // W4A8 shift-adds: 8 + 4 bits
+  EXPECT_EQ(n["dequant_ops"].min, 4);
+  EXPECT_EQ(n["group_sums"].max, 4);
   spec.skip_zero_bits = false;
   o.pe = spec;
-  const NumericsReport all = run_numerics(o);
-  EXPECT_EQ(all.activity[0].name, "shift-adds (w_bits per weight)");
-  EXPECT_EQ(all.activity[0].min, 400);
-  EXPECT_EQ(all.activity[0].max, 400);
+  std::map<std::string, ActivityStats> all;
+  for (const ActivityStats& a : run_numerics(o).activity) all[a.name] = a;
+  EXPECT_EQ(all["shifts"].min, 400);
+  EXPECT_EQ(all["shifts"].max, 400);
   // Activity is counted per dot product from its own codes.
   const QuantizedDot d = exact_case(-128, 127, true);
   std::int64_t bits = 0;
   for (std::int32_t q : d.w) bits += std::popcount(static_cast<std::uint32_t>(q));
-  EXPECT_EQ(quantized_dot_activity(pe::MixpeSpec{}, d)[0].second, bits);
+  std::map<std::string, std::int64_t> counts;
+  for (const auto& [name, v] : dot_activity(pe::MixpeSpec{}, d.a, d.w)) counts[name] = v;
+  EXPECT_EQ(counts["shifts"], bits);
 }
 
 // lut_tc with fp16 tables (W2, the default): the tables' fp16 rounding shows as a nonzero
@@ -214,22 +217,40 @@ TEST(NumericsTest, LutTcActivityCountsTablesAndLookups) {
     EXPECT_EQ(a.total, 10 * a.max) << a.name;
     n[a.name] = a.max;
   }
-  EXPECT_EQ(n.size(), 6u);
-  EXPECT_EQ(n["table builds (one per row and LUT group)"], 33);
-  EXPECT_EQ(n["table entry adds (Kg - 1 per stored entry)"], 33 * 8 * 3);
-  EXPECT_EQ(n["table lookups (one per bit plane)"], 99);
-  EXPECT_EQ(n["accumulator adds (acc_format)"], 99);
-  EXPECT_EQ(n["group dequantizations (one per scale group)"], 3);
-  EXPECT_EQ(n["S computations (one per row and scale group)"], 3);
+  EXPECT_EQ(n["table_builds"], 33);
+  EXPECT_EQ(n["table_entry_adds"], 33 * 8 * 3);
+  EXPECT_EQ(n["table_lookups"], 99);
+  EXPECT_EQ(n["dequant_ops"], 3);
+  EXPECT_EQ(n["group_sums"], 3);
+  // fp32 adds: the table entries, one accumulator add per lookup, K for S, 2 per scale group.
+  EXPECT_EQ(n["fp_add_fp32"], 33 * 8 * 3 + 99 + 130 + 2 * 3);
   spec.table_format = pe::LutTableFormat::Int8;
   o.pe = spec;
   std::map<std::string, std::int64_t> t;
   for (const ActivityStats& a : run_numerics(o).activity) t[a.name] = a.max;
-  EXPECT_EQ(t.size(), 9u);
-  EXPECT_EQ(t["table entry quantizations (int8 tables)"], 33 * 8);
-  EXPECT_EQ(t["integer bit-plane adds"], 66);
-  EXPECT_EQ(t["table scale multiplies"], 33);
-  EXPECT_EQ(t["accumulator adds (acc_format)"], 33);
+  EXPECT_EQ(t["table_entry_quantizations"], 33 * 8);
+  EXPECT_EQ(t["int_add_16"], 66);           // integer bit-plane adds
+  EXPECT_EQ(t["fp_mul_fp32"], 33 + 2 * 3);  // one table scale per LUT group, 2 per scale group
+}
+
+// bitslice: the values are exact (int_mac's), and the report gives the digits per operand.
+TEST(NumericsTest, BitsliceIsExactAndCountsDigits) {
+  pe::BitsliceSpec spec;
+  spec.variant = pe::BitsliceVariant::SerialDigit;
+  NumericsOptions o = options(spec);
+  o.dist = OperandDistribution::Uniform;
+  const NumericsReport r = run_numerics(o);
+  EXPECT_EQ(r.dots[0].max_rel, 0.0);
+  // Uniform int8: about 3 of EN-T's 4 digits are non-zero.
+  EXPECT_GT(r.nonzero_digits_per_operand, 2.0);
+  EXPECT_LT(r.nonzero_digits_per_operand, 3.5);
+  spec.variant = pe::BitsliceVariant::Laconic;
+  o.pe = spec;
+  const NumericsReport lac = run_numerics(o);
+  std::map<std::string, double> n;
+  for (const ActivityStats& a : lac.activity) n[a.name] = a.mean;
+  EXPECT_GT(n["partial_products"], n["macs"]);  // term pairs: several per MAC
+  EXPECT_EQ(run_numerics(options(pe::IntMacSpec{})).nonzero_digits_per_operand, -1);
 }
 
 // lut_tc with int8 activations is exhaustive over every (a, q, z) triple (2-bit codes: 4096);
@@ -259,7 +280,7 @@ TEST(NumericsTest, QuantizedExhaustiveNeedsInt8Activations) {
   // The quantized-dot entry points take only mixpe and lut_tc.
   EXPECT_THROW(evaluate_quantized_dot(pe::IntMacSpec{}, exact_case(-8, 8, false)),
                std::invalid_argument);
-  EXPECT_THROW(quantized_dot_activity(pe::LmulSpec{}, exact_case(-8, 8, false)),
+  EXPECT_THROW(evaluate_quantized_dot(pe::LmulSpec{}, exact_case(-8, 8, false)),
                std::invalid_argument);
 }
 
@@ -285,10 +306,13 @@ TEST(NumericsTest, QuantizedRunsAreReproducibleAndReported) {
     o.seed = 2;
     EXPECT_NE(j, run_numerics(o).to_json());
   }
+  // The plain kinds report their activity too: int_mac one multiply and one add per MAC.
   const nlohmann::json plain = run_numerics(options(pe::IntMacSpec{})).to_json();
-  EXPECT_TRUE(plain["activity"].empty());
-  EXPECT_EQ(run_numerics(options(pe::IntMacSpec{})).to_markdown().find("activity"),
-            std::string::npos);
+  ASSERT_EQ(plain["activity"].size(), 3u);
+  EXPECT_EQ(plain["activity"][0]["name"], "int_add_32");
+  EXPECT_EQ(plain["activity"][1]["name"], "int_mul_8x8");
+  EXPECT_EQ(plain["activity"][2]["name"], "macs");
+  EXPECT_EQ(plain["activity"][2]["max_per_dot"], 128);
 }
 
 }  // namespace
