@@ -109,6 +109,10 @@ std::vector<StreamOffsets> systolic_stream_offsets(const pe::BitsliceSpec& spec,
 TreeSlots adder_tree_stream_offsets(const pe::BitsliceSpec& spec, const FoldGeometry& g,
                                     const std::vector<Fold>& folds, const GemmOperands& codes) {
   const std::int64_t N = codes.n, K = codes.k, L = g.rows, C = g.cols;
+  const bool laconic = spec.variant == pe::BitsliceVariant::Laconic;
+  // Booth terms per code (laconic); serial_digit's cost depends on the activations only, so one
+  // step cost per row serves every column.
+  const StepCost terms = laconic ? step_cost(spec, codes) : StepCost{};
   TreeSlots out;
   out.offsets.reserve(folds.size());
   std::vector<std::int32_t> a_lanes(static_cast<std::size_t>(L)), w_lanes(a_lanes.size());
@@ -116,19 +120,29 @@ TreeSlots adder_tree_stream_offsets(const pe::BitsliceSpec& spec, const FoldGeom
     const std::int64_t lanes = f.rows_used, k0 = f.fr * L;
     StreamOffsets o(static_cast<std::size_t>(g.t) + 1, 0);
     for (std::int64_t m = 0; m < g.t; ++m) {
-      for (std::int64_t l = 0; l < lanes; ++l) {
-        a_lanes[static_cast<std::size_t>(l)] = codes.a[static_cast<std::size_t>(m * K + k0 + l)];
-      }
       std::int64_t slot = 1;
-      for (std::int64_t c = 0; c < f.cols_used; ++c) {
-        for (std::int64_t l = 0; l < lanes; ++l) {
-          w_lanes[static_cast<std::size_t>(l)] =
-              codes.w[static_cast<std::size_t>((k0 + l) * N + f.fc * C + c)];
+      if (laconic) {
+        for (std::int64_t c = 0; c < f.cols_used; ++c) {
+          std::int64_t cost = 1;
+          for (std::int64_t l = 0; l < lanes; ++l) {
+            cost =
+                std::max(cost, terms.fa[static_cast<std::size_t>(m * K + k0 + l)] *
+                                   terms.fw[static_cast<std::size_t>((k0 + l) * N + f.fc * C + c)]);
+          }
+          slot = std::max(slot, cost);
+          out.busy_pe_cycles += cost * lanes;
         }
-        const std::int64_t cost =
-            pe::step_cycles(spec, a_lanes.data(), w_lanes.data(), static_cast<int>(lanes));
-        slot = std::max(slot, cost);
-        out.busy_pe_cycles += cost * lanes;
+      } else if (f.fc > 0) {
+        // Same K tile, same rows: the first column fold's slots (folds run K-inner).
+        slot = out.offsets[static_cast<std::size_t>(f.fr)][static_cast<std::size_t>(m) + 1] -
+               out.offsets[static_cast<std::size_t>(f.fr)][static_cast<std::size_t>(m)];
+        out.busy_pe_cycles += slot * lanes * f.cols_used;
+      } else {
+        for (std::int64_t l = 0; l < lanes; ++l) {
+          a_lanes[static_cast<std::size_t>(l)] = codes.a[static_cast<std::size_t>(m * K + k0 + l)];
+        }
+        slot = pe::step_cycles(spec, a_lanes.data(), w_lanes.data(), static_cast<int>(lanes));
+        out.busy_pe_cycles += slot * lanes * f.cols_used;
       }
       o[static_cast<std::size_t>(m) + 1] = o[static_cast<std::size_t>(m)] + slot;
     }

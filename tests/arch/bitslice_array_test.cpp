@@ -215,6 +215,46 @@ TEST(BitsliceArrayTest, AdderTreeFidelitiesAgreeOnRandomCases) {
   }
 }
 
+// Edge operands only (min, -1, 0, 1, max of each width) into the narrowest legal accumulator:
+// sums overflow on almost every step, and every variant, array and dataflow still equals the
+// int_mac golden GEMM (run.verify), wrapping or saturating, at both fidelities.
+TEST(BitsliceArrayTest, EdgeOperandsOverflowLikeIntMac) {
+  std::mt19937_64 rng(5);
+  int cases = 0;
+  for (auto variant : {pe::BitsliceVariant::BoothCsa, pe::BitsliceVariant::SameBwTree,
+                       pe::BitsliceVariant::SerialDigit, pe::BitsliceVariant::Laconic}) {
+    for (int array = 0; array < 4; ++array) {  // adder tree, then ws / os / is
+      if (array > 0 && variant == pe::BitsliceVariant::SameBwTree) continue;
+      for (auto overflow : {pe::Overflow::Wrap, pe::Overflow::Saturate}) {
+        ArchSpec a = array == 0 ? tree_arch(variant, 3, 4)
+                                : slice_arch(variant, static_cast<Dataflow>(array - 1), 3, 4);
+        auto& spec = std::get<pe::BitsliceSpec>(a.array.pe);
+        spec.a_bits = 5;
+        spec.w_bits = 7;
+        spec.acc_bits = 12;
+        spec.overflow = overflow;
+        const workloads::Gemm g{"g", 7, 6, 11, 1};
+        GemmOperands op;
+        op.m = g.m, op.n = g.n, op.k = g.k;
+        const std::int32_t a_edges[] = {-16, -1, 0, 1, 15}, w_edges[] = {-64, -1, 0, 1, 63};
+        for (std::int64_t i = 0; i < g.m * g.k; ++i) op.a.push_back(a_edges[rng() % 5]);
+        for (std::int64_t i = 0; i < g.k * g.n; ++i) op.w.push_back(w_edges[rng() % 5]);
+        std::uint64_t overflows[2] = {0, 0};
+        for (int fid = 0; fid < 2; ++fid) {
+          a.run.fidelity = fid == 0 ? Fidelity::Fast : Fidelity::Cycle;
+          const LayerRun run = simulate_layer(a, g, 0, &op);
+          ASSERT_TRUE(run.stats.verified);
+          overflows[fid] = run.stats.overflows;
+        }
+        EXPECT_EQ(overflows[0], overflows[1]);
+        EXPECT_GT(overflows[0], 0u);
+        ++cases;
+      }
+    }
+  }
+  EXPECT_EQ(cases, 26);
+}
+
 // same_bw_tree needs an adder tree; digit_group belongs to serial_digit; acc_bits must hold a
 // product. All reported at once, at their line:col.
 TEST(BitsliceArrayTest, ConfigErrorsAreLocated) {
