@@ -15,6 +15,7 @@
 #include "arch/adder_tree_timing.h"
 #include "arch/simulate.h"
 #include "sim/core/errors.h"
+#include "tests/support/random_cases.h"
 #include "workloads/golden_gemm.h"
 
 namespace tpesim::arch {
@@ -51,28 +52,7 @@ std::pair<LayerRun, LayerRun> run_both(ArchSpec a, const workloads::Gemm& g,
   return {std::move(fast), std::move(cycle)};
 }
 
-// The CPU golden GEMM of the five kinds this test draws, as output codes, and its events.
-std::pair<std::vector<std::int64_t>, std::uint64_t> golden_outputs(const pe::PeConfig& pe,
-                                                                   const GemmOperands& codes) {
-  auto run = [&](const auto& arith) {
-    const auto op = prepare_operands(arith, codes);
-    std::uint64_t events = 0;
-    const auto acc = workloads::golden_gemm(arith, op.m, op.n, op.k, op.a, op.w, &events);
-    std::vector<std::int64_t> out;
-    for (const auto& v : acc) out.push_back(arith.output(v));
-    return std::pair{out, events};
-  };
-  if (const auto* s = std::get_if<pe::IntMacSpec>(&pe)) return run(pe::IntMacArith(*s));
-  if (const auto* s = std::get_if<pe::FpMacSpec>(&pe)) return run(pe::FpMacArith(*s));
-  if (const auto* s = std::get_if<pe::LmulSpec>(&pe)) return run(pe::LmulArith(*s));
-  if (const auto* s = std::get_if<pe::LutTcSpec>(&pe)) {
-    return s->activation == pe::LutActivation::Int8 ? run(pe::LutTcInt8Arith(*s))
-                                                    : run(pe::LutTcArith(*s));
-  }
-  const auto& s = std::get<pe::MixpeSpec>(pe);
-  return s.variant == pe::MixpeVariant::W4A8 ? run(pe::MixpeW4A8Arith(s))
-                                             : run(pe::MixpeW4A16Arith(s));
-}
+using testing_support::golden_outputs;
 
 // ---------------------------------------------------------------------------------------------
 // Worked by hand
@@ -201,75 +181,15 @@ struct Case {
 };
 
 Case random_case(std::mt19937_64& rng, int index) {
-  auto pick = [&](std::int64_t lo, std::int64_t hi) {
-    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng);
-  };
-  const pe::FloatFormat formats[] = {pe::kFp16, pe::kBf16, pe::kFp8E4M3, pe::kFp8E5M2};
-  pe::PeConfig pe;
-  switch (pick(0, 5)) {
-    case 0: {
-      pe::FpMacSpec fp;
-      fp.a_format = formats[pick(0, 3)];
-      fp.w_format = formats[pick(0, 3)];
-      fp.out_format = pick(0, 1) ? pe::kFp32 : pe::kBf16;
-      pe = fp;
-      break;
-    }
-    case 1: {
-      pe::LmulSpec lm;
-      lm.format = formats[pick(0, 3)];
-      lm.acc_format = pick(0, 1) ? pe::kFp32 : pe::kBf16;
-      pe = lm;
-      break;
-    }
-    case 2: {
-      pe::MixpeSpec mx;
-      mx.variant = pick(0, 1) ? pe::MixpeVariant::W4A8 : pe::MixpeVariant::W4A16;
-      mx.group_size = static_cast<int>(pick(1, 16));
-      pe = mx;
-      break;
-    }
-    case 3: {
-      pe::LutTcSpec lt;
-      lt.w_bits = static_cast<int>(pick(1, 4));
-      lt.lut_group = static_cast<int>(pick(2, 4));
-      lt.group_size = lt.lut_group * static_cast<int>(pick(1, 4));
-      lt.acc_format = pick(0, 1) ? pe::kFp32 : pe::kFp16;
-      if (pick(0, 2) == 0) lt.activation = pe::LutActivation::Int8;
-      pe = lt;
-      break;
-    }
-    default: {
-      pe::IntMacSpec im;
-      im.a_bits = static_cast<int>(pick(2, 8));
-      im.w_bits = static_cast<int>(pick(2, 8));
-      // Narrow accumulators half of the time, so wrap and saturate both really happen.
-      im.acc_bits = static_cast<int>(
-          pick(0, 1) ? pick(im.a_bits + im.w_bits, im.a_bits + im.w_bits + 3) : 32);
-      im.overflow = pick(0, 1) ? pe::Overflow::Wrap : pe::Overflow::Saturate;
-      pe = im;
-    }
-  }
+  testing_support::CasePicker pick(rng);
+  const pe::PeConfig pe = pick.pe_kind(true);
   Case c;
   c.arch = tree_arch(static_cast<int>(pick(1, 12)), static_cast<int>(pick(1, 12)),
                      static_cast<int>(pick(0, 3)),
                      pick(0, 1) ? TreeActivation::Forward : TreeActivation::Broadcast, pe);
   c.arch.run.seed = index;
-  if (pick(0, 2) != 0) {
-    c.arch.memory.kind = MemoryKind::Buffered;
-    for (BufferSpec* b : {&c.arch.memory.ifmap, &c.arch.memory.filter, &c.arch.memory.ofmap}) {
-      b->capacity_bytes = pick(64, 4096);
-      b->bytes_per_cycle = pick(1, 32);
-      b->double_buffered = pick(0, 1) != 0;
-    }
-    c.arch.memory.dram.bytes_per_cycle = pick(1, 32);
-    c.arch.memory.dram.latency_cycles = pick(0, 60);
-  }
-  // Shapes: often smaller than the array, often not multiples of it, sometimes a GEMV.
-  c.gemm.name = "layer";
-  c.gemm.m = pick(0, 4) == 0 ? 1 : pick(1, 40);
-  c.gemm.n = pick(1, 40);
-  c.gemm.k = pick(1, 40);
+  pick.memory(c.arch.memory);
+  c.gemm = pick.gemm();
   return c;
 }
 
@@ -307,7 +227,7 @@ TEST(AdderTreeTest, CycleEqualsFastOnRandomCases) {
               k_folds * c.gemm.m * c.gemm.n);
     ++kinds[pe::pe_kind_name(c.arch.array.pe)];
   }
-  for (const char* kind : {"int_mac", "fp_mac", "lmul", "mixpe", "lut_tc"}) {
+  for (const char* kind : {"int_mac", "fp_mac", "lmul", "mixpe", "lut_tc", "bitslice"}) {
     EXPECT_GT(kinds[kind], 20) << kind;
   }
 }
