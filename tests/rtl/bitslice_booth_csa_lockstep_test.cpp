@@ -14,6 +14,7 @@
 #include "Vpe_bitslice_booth_csa_narrow.h"
 #include "pe/bitslice.h"
 #include "pe/digit_encoding.h"
+#include "tests/support/verilated_pe.h"
 #include "verilated.h"
 
 namespace tpesim::pe {
@@ -33,33 +34,25 @@ BitsliceSpec booth_spec(int a_bits, int w_bits, int acc_bits) {
 template <class Model>
 class BoothRtl {
  public:
-  BoothRtl(const BitsliceSpec& spec, std::uint64_t seed)
-      : m_spec(spec), m_context(std::make_unique<VerilatedContext>()) {
-    m_context->randReset(2);  // registers start random: reset must clear them
-    m_context->randSeed(static_cast<int>(seed));
-    m_model = std::make_unique<Model>(m_context.get());
-    m_model->rst = 1;
-    edge();
-    m_model->rst = 0;
-  }
-  ~BoothRtl() { m_model->final(); }
-  BoothRtl(const BoothRtl&) = delete;
-  BoothRtl& operator=(const BoothRtl&) = delete;
+  BoothRtl(const BitsliceSpec& spec, std::uint64_t seed) : m_spec(spec), m_pe(seed) {}
 
   // Drives the inputs and takes one rising edge.
   void step(bool valid, bool clear, std::int64_t a, std::int64_t w) {
-    m_model->in_valid = valid;
-    m_model->in_clear = clear;
-    m_model->a = pack<decltype(m_model->a)>(a, m_spec.a_bits);
-    m_model->w = pack<decltype(m_model->w)>(w, m_spec.w_bits);
-    edge();
+    Model& m = m_pe.model();
+    m.in_valid = valid;
+    m.in_clear = clear;
+    m.a = pack<decltype(m.a)>(a, m_spec.a_bits);
+    m.w = pack<decltype(m.w)>(w, m_spec.w_bits);
+    m_pe.edge();
   }
   // The resolved accumulator (the read port's carry-propagate add), sign-extended.
-  std::int64_t acc() const { return wrap_signed(static_cast<std::int64_t>(m_model->acc), bits()); }
+  std::int64_t acc() const {
+    return wrap_signed(static_cast<std::int64_t>(m_pe.model().acc), bits());
+  }
   // The redundant accumulator: sum and carry vectors as unsigned acc_bits patterns.
-  std::uint64_t acc_sum() const { return m_model->acc_sum; }
-  std::uint64_t acc_carry() const { return m_model->acc_carry; }
-  int nonzero_digits() const { return static_cast<int>(m_model->nonzero_digits); }
+  std::uint64_t acc_sum() const { return m_pe.model().acc_sum; }
+  std::uint64_t acc_carry() const { return m_pe.model().acc_carry; }
+  int nonzero_digits() const { return static_cast<int>(m_pe.model().nonzero_digits); }
 
  private:
   int bits() const { return m_spec.acc_bits; }
@@ -68,17 +61,9 @@ class BoothRtl {
     return static_cast<std::remove_reference_t<Port>>(static_cast<std::uint64_t>(v) &
                                                       static_cast<std::uint64_t>(uint_max(bits)));
   }
-  void edge() {
-    m_model->clk = 0;
-    m_model->eval();
-    m_model->clk = 1;
-    m_model->eval();
-    m_context->timeInc(1);
-  }
 
-  BitsliceSpec m_spec;                          // widths of the verilated parameter set
-  std::unique_ptr<VerilatedContext> m_context;  // Verilator's simulation context
-  std::unique_ptr<Model> m_model;               // the verilated module
+  BitsliceSpec m_spec;                       // widths of the verilated parameter set
+  testing_support::VerilatedPe<Model> m_pe;  // the verilated module, clock and reset
 };
 
 // What one lock-step run saw, for the coverage expectations.
