@@ -27,6 +27,7 @@ LayerSchedule plan_adder_tree_layer(const ArchSpec& arch, const workloads::Gemm&
       slice && pe::data_dependent(*slice)) {
     TPESIM_CHECK(codes != nullptr, "data-dependent timing needs the operands");
     const TreeSlots slots = adder_tree_stream_offsets(*slice, plan.geometry, plan.folds, *codes);
+    plan.data_dependent = true;
     plan.offsets = slots.offsets;
     plan.busy_pe_cycles = slots.busy_pe_cycles;
     for (std::size_t i = 0; i < plan.folds.size(); ++i) {

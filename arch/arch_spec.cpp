@@ -15,6 +15,7 @@ struct SystolicShape {
   int rows = ArraySpec{}.rows;
   int cols = ArraySpec{}.cols;
   Dataflow dataflow = ArraySpec{}.dataflow;
+  SyncScope sync = ArraySpec{}.sync;
 
   static const auto& fields() {
     static const auto kFields = std::tuple{
@@ -24,6 +25,10 @@ struct SystolicShape {
                                   in_range(1, 4096)},
         Field<SystolicShape, Dataflow>{"dataflow", &SystolicShape::dataflow,
                                        "ws: weights stay; os: outputs stay; is: inputs stay"},
+        Field<SystolicShape, SyncScope>{
+            "sync", &SystolicShape::sync,
+            "data-dependent PEs: which PEs step in lock-step (array, row, column or pe); "
+            "groups are decoupled by elastic buffers"},
     };
     return kFields;
   }
@@ -63,9 +68,13 @@ struct ForeignKey {
   std::string_view hint;  // what to write instead, or ""
 };
 constexpr ForeignKey kForeignKeys[] = {
-    {ArrayKind::Systolic, "rows", "k_lanes"},  {ArrayKind::Systolic, "cols", "columns"},
-    {ArrayKind::Systolic, "dataflow", ""},     {ArrayKind::AdderTree, "columns", "cols"},
-    {ArrayKind::AdderTree, "k_lanes", "rows"}, {ArrayKind::AdderTree, "tree_stages_per_level", ""},
+    {ArrayKind::Systolic, "rows", "k_lanes"},
+    {ArrayKind::Systolic, "cols", "columns"},
+    {ArrayKind::Systolic, "dataflow", ""},
+    {ArrayKind::Systolic, "sync", ""},
+    {ArrayKind::AdderTree, "columns", "cols"},
+    {ArrayKind::AdderTree, "k_lanes", "rows"},
+    {ArrayKind::AdderTree, "tree_stages_per_level", ""},
     {ArrayKind::AdderTree, "activation", ""},
 };
 
@@ -105,7 +114,7 @@ void bind_array(const ConfigNode& node, ArraySpec& out, Diag& diag) {
   if (out.kind == ArrayKind::AdderTree && kind_known) {
     AdderTreeShape shape;
     bind_fields(node, AdderTreeShape::fields(), shape, diag,
-                {"kind", "pe", "rows", "cols", "dataflow"});
+                {"kind", "pe", "rows", "cols", "dataflow", "sync"});
     out.cols = shape.columns;
     out.rows = shape.k_lanes;
     out.tree_stages_per_level = shape.tree_stages_per_level;
@@ -118,6 +127,7 @@ void bind_array(const ConfigNode& node, ArraySpec& out, Diag& diag) {
     out.rows = shape.rows;
     out.cols = shape.cols;
     out.dataflow = shape.dataflow;
+    out.sync = shape.sync;
   }
   out.pe = pe::bind_pe(node.child("pe"), diag);
 }
@@ -129,6 +139,13 @@ void validate_arch(const ConfigNode& root, const ArchSpec& spec, Diag& diag) {
     diag.error(timing.loc(), "run.timing",
                "scalesim timing reproduces SCALE-Sim's systolic arrays; array kind adder_tree "
                "supports only overlap");
+  }
+  if (spec.array.sync != SyncScope::Array && spec.run.timing == TimingMode::Scalesim) {
+    const ConfigNode sync = root.child("array").child("sync");
+    diag.error(sync.loc(), "array.sync",
+               fmt::format("sync: {} decouples PE groups with elastic buffers; scalesim timing "
+                           "has fixed fold lengths and supports only sync: array",
+                           enum_name(spec.array.sync)));
   }
   const auto* slice = std::get_if<pe::BitsliceSpec>(&spec.array.pe);
   if (slice && slice->variant == pe::BitsliceVariant::SameBwTree &&
@@ -151,7 +168,7 @@ ArchSpec bind_arch(const ConfigDoc& doc) {
     diag.throw_if_any();
   }
   report_duplicate_keys(root, diag);
-  const std::vector<std::string> top = {"name", "array", "memory", "run"};
+  const std::vector<std::string> top = {"name", "array", "memory", "run", "tech"};
   for (const std::string& key : root.keys()) {
     if (std::find(top.begin(), top.end(), key) != top.end()) continue;
     const std::string hint = closest_match(key, top);
@@ -165,6 +182,7 @@ ArchSpec bind_arch(const ConfigDoc& doc) {
   bind_array(root.child("array"), spec.array, diag);
   bind_fields(root.child("memory"), MemorySpec::fields(), spec.memory, diag);
   bind_fields(root.child("run"), RunSpec::fields(), spec.run, diag);
+  bind_tech(root.child("tech"), spec.tech, diag);
   validate_arch(root, spec, diag);
   diag.throw_if_any();
   return spec;
@@ -188,12 +206,13 @@ YAML::Node emit_arch(const ArchSpec& spec) {
       a.kind == ArrayKind::AdderTree
           ? emit_fields(AdderTreeShape::fields(),
                         AdderTreeShape{a.cols, a.rows, a.tree_stages_per_level, a.activation})
-          : emit_fields(SystolicShape::fields(), SystolicShape{a.rows, a.cols, a.dataflow});
+          : emit_fields(SystolicShape::fields(), SystolicShape{a.rows, a.cols, a.dataflow, a.sync});
   for (auto it : shape) array[it.first.Scalar()] = it.second;
   array["pe"] = pe::emit_pe(spec.array.pe);
   out["array"] = array;
   out["memory"] = emit_fields(MemorySpec::fields(), spec.memory);
   out["run"] = emit_fields(RunSpec::fields(), spec.run);
+  out["tech"] = emit_fields(TechSpec::fields(), spec.tech);
   return out;
 }
 

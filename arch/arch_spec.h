@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "arch/tech_spec.h"
 #include "pe/pe_config.h"
 #include "sim/core/bind.h"
 
@@ -41,6 +42,14 @@ constexpr auto enum_names(ArrayKind) {
                     std::pair{ArrayKind::AdderTree, "adder_tree"}};
 }
 
+// systolic, data-dependent PEs: which PEs step together. A group starts an element when its
+// slowest member has finished the previous one; groups are decoupled by elastic buffers.
+enum class SyncScope { Array, Row, Column, Pe };
+constexpr auto enum_names(SyncScope) {
+  return std::array{std::pair{SyncScope::Array, "array"}, std::pair{SyncScope::Row, "row"},
+                    std::pair{SyncScope::Column, "column"}, std::pair{SyncScope::Pe, "pe"}};
+}
+
 // adder_tree: how the columns receive a streamed activation vector.
 enum class TreeActivation { Broadcast, Forward };
 constexpr auto enum_names(TreeActivation) {
@@ -52,13 +61,15 @@ constexpr auto enum_names(TreeActivation) {
 // cols are the grid of either kind; an adder tree names them `k_lanes` and `columns` in YAML.
 struct ArraySpec {
   ArrayKind kind = ArrayKind::Systolic;  // array kind; `tpesim list-kinds` lists them
-  int rows = 32;                     // systolic: PE rows (R); adder_tree: k_lanes, the multipliers
-                                     // of one column unit (the K tile)
-  int cols = 32;                     // systolic: PE columns (C); adder_tree: columns, the
-                                     // dot-product units (the N tile)
-  Dataflow dataflow = Dataflow::Ws;  // systolic: which operand stays in the PEs (adder_tree: ws)
-  int tree_stages_per_level = 1;     // adder_tree: register stages per tree level (0: the tree
-                                     // is combinational)
+  int rows = 32;                      // systolic: PE rows (R); adder_tree: k_lanes, the multipliers
+                                      // of one column unit (the K tile)
+  int cols = 32;                      // systolic: PE columns (C); adder_tree: columns, the
+                                      // dot-product units (the N tile)
+  Dataflow dataflow = Dataflow::Ws;   // systolic: which operand stays in the PEs (adder_tree: ws)
+  SyncScope sync = SyncScope::Array;  // systolic: lock-step groups of data-dependent PEs
+                                      // (adder_tree: its columns step together, array)
+  int tree_stages_per_level = 1;      // adder_tree: register stages per tree level (0: the tree
+                                      // is combinational)
   TreeActivation activation = TreeActivation::Broadcast;  // adder_tree: activation delivery
   pe::PeConfig pe;                                        // the PE kind and its parameters
 
@@ -152,6 +163,7 @@ struct ArchSpec {
   ArraySpec array;               // PE array and PE kind
   MemorySpec memory;             // buffers and DRAM
   RunSpec run;                   // fidelity, timing model, functional options
+  TechSpec tech;                 // technology table, node and clock of the cost model
 };
 
 // Binds an architecture file (plus `--set` overrides). Throws ConfigError with every problem.

@@ -3,11 +3,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <random>
 #include <thread>
 
 #include "arch/adder_tree_cycle.h"
 #include "arch/adder_tree_plan.h"
+#include "arch/elastic_cycle.h"
+#include "arch/elastic_schedule.h"
 #include "arch/memory_model.h"
 #include "arch/stream_slots.h"
 #include "arch/systolic_cycle.h"
@@ -72,8 +75,11 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
   if (cycle) {
     std::int64_t until = 0;
     for (const FoldTimes& t : plan.times) until = std::max({until, t.end, t.occupied_end});
+    const bool elastic = plan.data_dependent && arch.array.kind == ArrayKind::Systolic &&
+                         arch.array.sync != SyncScope::Array;
     CycleRunResult<Arith> r =
-        arch.array.kind == ArrayKind::AdderTree
+        elastic ? run_elastic_array(arith, g, arch.array.sync, *op, plan.folds, plan.times, until)
+        : arch.array.kind == ArrayKind::AdderTree
             ? run_adder_tree_array(arith, AdderTreeTiming(arch.array, g, &plan.offsets), *op,
                                    plan.folds, plan.times, until)
         : g.dataflow == Dataflow::Os ? run_output_stationary_array(arith, g, *op, plan.folds,
@@ -108,10 +114,10 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
   static const std::vector<std::int32_t> kNoCodes;
   s.activity = pe::gemm_activity(arch.array.pe, pe::GemmShape{gemm.m, gemm.n, gemm.k, 1},
                                  codes ? codes->a : kNoCodes, codes ? codes->w : kNoCodes);
-  TPESIM_CHECK(plan.offsets.empty() || steps == gemm.m * gemm.n * gemm.k,
+  TPESIM_CHECK(!plan.data_dependent || steps == gemm.m * gemm.n * gemm.k,
                "data-dependent timing stepped {} PE steps, the GEMM has {}", steps,
                gemm.m * gemm.n * gemm.k);
-  s.pe_busy_cycles = plan.offsets.empty() ? steps * g.interval : plan.busy_pe_cycles;
+  s.pe_busy_cycles = plan.data_dependent ? plan.busy_pe_cycles : steps * g.interval;
   s.utilization =
       static_cast<double>(s.pe_busy_cycles) / (static_cast<double>(s.cycles) * g.rows * g.cols);
   if (want_values) {
@@ -153,21 +159,30 @@ LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm,
   FoldScheduler ideal(g, arch.run.timing);
   plan.folds.reserve(static_cast<std::size_t>(g.folds()));
   for (std::int64_t i = 0; i < g.folds(); ++i) plan.folds.push_back(fold_at(g, i));
-  if (const auto* slice = std::get_if<pe::BitsliceSpec>(&arch.array.pe);
-      slice && pe::data_dependent(*slice)) {
+  const auto* slice = std::get_if<pe::BitsliceSpec>(&arch.array.pe);
+  std::optional<ElasticSchedule> elastic;
+  if (slice && pe::data_dependent(*slice)) {
     TPESIM_CHECK(codes != nullptr, "data-dependent timing needs the operands");
-    plan.offsets = systolic_stream_offsets(*slice, g, plan.folds, *codes);
+    elastic.emplace(*slice, arch.array.sync, g, *codes);
+    plan.data_dependent = true;
     plan.busy_pe_cycles = busy_pe_cycles(*slice, *codes);
-    for (std::size_t i = 0; i < plan.folds.size(); ++i)
-      apply_offsets(plan.folds[i], plan.offsets[i]);
   }
+  // The schedulers keep a pointer to the previous fold's elastic timing: two slots alternate.
+  ElasticFoldTiming fold_timing[2];
   for (std::size_t i = 0; i < plan.folds.size(); ++i) {
-    const Fold& f = plan.folds[i];
-    const StreamOffsets* offsets = plan.offsets.empty() ? nullptr : &plan.offsets[i];
-    const FoldTimes t = scheduler.schedule(f, memory.data_ready(f), offsets);
+    Fold& f = plan.folds[i];
+    ElasticFoldTiming* timing = nullptr;
+    if (elastic) {
+      timing = &fold_timing[i % 2];
+      *timing = elastic->fold_timing(f);
+      f.stream_cycles = timing->stream_cycles;
+      f.stream_busy = timing->stream_busy;
+      if (!timing->offsets.empty()) plan.offsets.push_back(std::move(timing->offsets));
+    }
+    const FoldTimes t = scheduler.schedule(f, memory.data_ready(f), timing);
     memory.fold_scheduled(f, t);
     plan.times.push_back(t);
-    plan.compute_times.push_back(ideal.schedule(f, 0, offsets));
+    plan.compute_times.push_back(ideal.schedule(f, 0, timing));
   }
   plan.memory_traffic = memory.counts();
   plan.memory_finish = memory.finish();

@@ -47,7 +47,8 @@ struct LayerSchedule {
   std::int64_t memory_finish = 0;        // last DRAM write completion
   std::int64_t cycles = 0;
   std::int64_t compute_cycles = 0;
-  std::vector<StreamOffsets> offsets;  // data-dependent PEs: each fold's element slots
+  bool data_dependent = false;         // the PE's step costs depend on the operands
+  std::vector<StreamOffsets> offsets;  // data-dependent, sync: array: each fold's element slots
   std::int64_t busy_pe_cycles = 0;     // PE-cycles spent stepping (steps x II, or the step costs)
 };
 // `codes` are needed when the PE's timing is data-dependent (pe::data_dependent); else unused.

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Stream slots of data-dependent PEs (bitslice serial_digit, laconic) in a systolic array.
-// The array keeps its rigid pipeline (every element moves one PE per cycle) and streams in
-// lock-step (sync: array): element e of a fold is followed by element e + 1 only when the
-// slowest PE it meets has finished it, so its slot is the maximum step cost over those PEs.
-// The cycle model observes the same maxima PE by PE and checks them (arch/systolic_cycle.h).
+// Step costs of data-dependent PEs (bitslice serial_digit, laconic) and the stream slots of the
+// multiplier-adder tree. The systolic array's lock-step groups are in arch/elastic_schedule.h.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -15,11 +13,19 @@
 
 namespace tpesim::arch {
 
-// One StreamOffsets per fold, in fold order.
-std::vector<StreamOffsets> systolic_stream_offsets(const pe::BitsliceSpec& spec,
-                                                   const FoldGeometry& g,
-                                                   const std::vector<Fold>& folds,
-                                                   const GemmOperands& codes);
+// A single-lane step costs combine(fa(a), fw(w)), monotone in both factors, so the maximum over
+// a set of pairs is combine(max fa, max fw) wherever the set is a cross product.
+struct StepCost {
+  bool product = false;          // laconic: max(1, terms_a * terms_w); else fa(a) alone
+  std::vector<std::int64_t> fa;  // per activation code (M x K)
+  std::vector<std::int64_t> fw;  // per weight code (K x N)
+
+  StepCost() = default;
+  StepCost(const pe::BitsliceSpec& spec, const GemmOperands& codes);
+  std::int64_t combine(std::int64_t a, std::int64_t w) const {
+    return product ? std::max<std::int64_t>(1, a * w) : a;
+  }
+};
 
 // The multiplier-adder tree (sync: array): row m of a fold takes, in every column, the slowest
 // column's step over the fold's lanes, pe::step_cycles(lanes of A's row m, lanes of W's column).

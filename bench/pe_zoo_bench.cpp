@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Speed of the data-dependent PE timing (bitslice laconic on a 128 x 128 ws systolic array, the
-// OPT4C serial_digit column) and of the adder-tree array, at both fidelities.
+// Speed of the data-dependent PE timing (bitslice laconic on a 128 x 128 ws systolic array, with
+// each lock-step scope; the OPT4C serial_digit column) and of the adder-tree array, at both
+// fidelities.
 #include <benchmark/benchmark.h>
 
 #include "arch/simulate.h"
@@ -57,6 +58,21 @@ void BM_LaconicSystolic(benchmark::State& state) {
 BENCHMARK(BM_LaconicSystolic)
     ->Args({1024, 0})
     ->Args({256, 1})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Args: N, fidelity, array.sync (0 array, 1 row, 2 column, 3 pe).
+void BM_LaconicSync(benchmark::State& state) {
+  arch::ArchSpec a = laconic_systolic(static_cast<arch::Fidelity>(state.range(1)));
+  a.array.sync = static_cast<arch::SyncScope>(state.range(2));
+  run(state, a, state.range(0));
+}
+BENCHMARK(BM_LaconicSync)
+    ->Args({1024, 0, 1})
+    ->Args({1024, 0, 2})
+    ->Args({1024, 0, 3})
+    ->Args({128, 1, 1})
+    ->Args({128, 1, 3})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

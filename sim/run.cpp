@@ -23,6 +23,10 @@ RunResult run_workload(const arch::ArchSpec& arch, const workloads::Workload& wo
   }
   RunTotals& t = result.totals;
   t.utilization = t.cycles > 0 ? busy_weighted / static_cast<double>(t.cycles) : 0;
+  const arch::CostModel cost(arch, arch::load_tech_for(arch.tech));
+  std::vector<arch::LayerInstance> instances;
+  for (const LayerResult& l : result.layers) instances.push_back({&l.stats, l.gemm.count});
+  result.cost = cost.run(instances);
   return result;
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "arch/arch_spec.h"
+#include "arch/cost_model.h"
 #include "arch/simulate.h"
 #include "workloads/gemm.h"
 
@@ -33,6 +34,7 @@ struct RunResult {
   workloads::Workload workload;     // what ran
   std::vector<LayerResult> layers;  // in workload order
   RunTotals totals;
+  arch::RunCost cost;  // energy, area and throughput (arch/cost_model.h)
 };
 
 RunResult run_workload(const arch::ArchSpec& arch, const workloads::Workload& workload);

@@ -154,6 +154,8 @@ int check_config_command(const std::vector<std::string>& files, bool gemm_csv) {
         const ConfigDoc doc = ConfigDoc::from_file(f);
         if (doc.root().child("gemms").present()) {
           workloads::load_gemm_yaml(f);
+        } else if (doc.root().child("tech_table").present()) {
+          arch::bind_tech_table(doc);
         } else {
           arch::bind_arch(doc);
         }
@@ -285,7 +287,9 @@ int list_kinds_command() {
   fmt::print("memory kinds (memory.kind):\n");
   fmt::print("  {:<12} {}\n", "ideal", "no stalls; every operand tile fetched once");
   fmt::print("  {:<12} {}\n", "buffered", "per-operand double-buffered SRAM and a DRAM model");
-  fmt::print("sections: run (fidelity, timing, values, verify, seed)\n");
+  fmt::print(
+      "sections: run (fidelity, timing, values, verify, seed), tech (table, node_nm, "
+      "clock_ghz, vdd_v)\n");
   fmt::print("Use `tpesim describe KIND` for every parameter.\n");
   return kExitOk;
 }
@@ -313,9 +317,16 @@ int describe_command(const std::string& kind) {
     print_fields(describe_fields(arch::RunSpec::fields(), arch::RunSpec{}));
     return kExitOk;
   }
+  if (kind == "tech") {
+    fmt::print(
+        "technology and clock of the energy / area model (docs/COST_MODEL.md)\n"
+        "keys under tech:\n");
+    print_fields(describe_fields(arch::TechSpec::fields(), arch::TechSpec{}));
+    return kExitOk;
+  }
   std::vector<std::string> known = pe::pe_registry().names();
   for (const arch::ArrayKindInfo& k : arch::array_kinds()) known.push_back(k.name);
-  known.insert(known.end(), {"memory", "run"});
+  known.insert(known.end(), {"memory", "run", "tech"});
   const std::string hint = closest_match(kind, known);
   throw UserError(fmt::format("error: unknown kind '{}'{}; see `tpesim list-kinds`", kind,
                               hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint)));
@@ -356,7 +367,8 @@ int main(int argc, char** argv) {
   bool check_gemm = false;
   CLI::App* check_cmd = app.add_subcommand(
       "check-config",
-      "validate configs, workloads, LLM traces, SCALE-Sim .cfg and topology CSV files");
+      "validate configs, technology tables, workloads, LLM traces, SCALE-Sim .cfg and topology "
+      "CSV files");
   check_cmd->add_option("files", check_files, "files to check")->required();
   check_cmd->add_flag("--gemm", check_gemm, "CSV files are `Layer, M, N, K,` topologies");
 
@@ -437,7 +449,7 @@ int main(int argc, char** argv) {
   std::string describe_kind;
   CLI::App* describe_cmd =
       app.add_subcommand("describe", "every parameter of a kind: type, default, unit, meaning");
-  describe_cmd->add_option("kind", describe_kind, "a kind from list-kinds, or memory / run")
+  describe_cmd->add_option("kind", describe_kind, "a kind from list-kinds, or memory / run / tech")
       ->required();
 
   try {

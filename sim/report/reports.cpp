@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "sim/core/errors.h"
+#include "sim/report/cost_report.h"
 #include "sim/version.h"
 
 namespace tpesim {
@@ -63,6 +64,7 @@ const std::vector<std::string>& layers_csv_columns() {
         c.push_back(fmt::format("{}_bytes_{}", what, op.name));
       }
     }
+    c.insert(c.end(), cost_csv_columns().begin(), cost_csv_columns().end());
     return c;
   }();
   return columns;
@@ -71,7 +73,8 @@ const std::vector<std::string>& layers_csv_columns() {
 void write_layers_csv(const RunResult& run, const std::filesystem::path& path) {
   std::ofstream out = open_for_write(path);
   out << fmt::format("{}\n", fmt::join(layers_csv_columns(), ","));
-  for (const LayerResult& l : run.layers) {
+  for (std::size_t i = 0; i < run.layers.size(); ++i) {
+    const LayerResult& l = run.layers[i];
     const arch::LayerStats& s = l.stats;
     std::vector<std::string> row = {
         csv_field(l.gemm.name),
@@ -101,6 +104,8 @@ void write_layers_csv(const RunResult& run, const std::filesystem::path& path) {
         row.push_back(std::to_string(arch::OperandTraffic::bytes(v, t.bits)));
       }
     }
+    const std::vector<std::string> cost = cost_csv_row(run.cost.layers.at(i), run.cost.area);
+    row.insert(row.end(), cost.begin(), cost.end());
     out << fmt::format("{}\n", fmt::join(row, ","));
   }
 }
@@ -191,6 +196,7 @@ nlohmann::json summary_json(const RunResult& run) {
   j["totals"]["access"] = access;
   j["totals"]["activity"] = t.activity;
   j["totals"]["activity_data_counted"] = t.activity_data_counted;
+  j["cost"] = cost_json(run.cost);
   return j;
 }
 
@@ -238,6 +244,7 @@ void write_report_md(const RunResult& run, const std::filesystem::path& path) {
     out << "\nData-dependent events (set weight bits, non-zero digits) are not counted: the run "
            "computed no operands (set `run.values: true`).\n";
   }
+  out << cost_markdown(run.cost);
   out << "\nFiles: `layers.csv` (per layer, every counter), `activity.csv` (per layer, every PE "
          "event), `summary.json` (totals and the resolved config), `config.yaml` (the resolved "
          "config, reusable with `--arch`).\n";

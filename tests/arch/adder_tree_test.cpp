@@ -549,7 +549,7 @@ TEST(AdderTreeConfigTest, KindsDescribeThemselves) {
                                             "activation"}));
   keys.clear();
   for (const FieldInfo& f : describe_array_fields()) keys.push_back(f.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"rows", "cols", "dataflow"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"rows", "cols", "dataflow", "sync"}));
 }
 
 }  // namespace

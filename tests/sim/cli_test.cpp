@@ -390,7 +390,7 @@ TEST(CliRunTest, EveryShippedArchRunsAtBothFidelities) {
     EXPECT_EQ(activity[0], activity[1]);
     ++archs;
   }
-  EXPECT_GE(archs, 13);
+  EXPECT_GE(archs, 14);
 }
 
 TEST(CliCheckConfigTest, BadFilesExitTwoWithLocatedErrors) {
