@@ -7,28 +7,61 @@
 
 namespace tpesim::gpu_ref {
 
-void write_golden(const GoldenIntMac& g, const std::string& path) {
+const char* golden_kind_name(GoldenKind kind) {
+  switch (kind) {
+    case GoldenKind::IntMac:
+      return "int_mac";
+    case GoldenKind::FpMac:
+      return "fp_mac";
+    case GoldenKind::Lmul:
+      return "lmul";
+  }
+  return "?";
+}
+
+void write_golden(const GoldenVector& g, const std::string& path) {
   std::ofstream out(path);
   if (!out) throw std::runtime_error(path + ": cannot write");
-  out << "# tpesim golden vector: int_mac GEMM computed by the gpu_ref twin kernel.\n"
-      << "# Regenerate on a GPU machine with scripts/gpu-golden.\n"
-      << "a_bits " << g.a_bits << "\nw_bits " << g.w_bits << "\nacc_bits " << g.acc_bits
-      << "\noverflow " << (g.saturate ? "saturate" : "wrap") << "\nm " << g.m << "\nn " << g.n
-      << "\nk " << g.k << "\nseed " << g.seed << "\ndevice " << g.device << "\noverflows "
-      << g.overflows << "\noutputs\n";
+  const bool int_mac = g.kind == GoldenKind::IntMac;
+  out << "# tpesim golden vector: " << golden_kind_name(g.kind)
+      << " GEMM computed by the gpu_ref twin kernel.\n"
+      << "# Regenerate on a GPU machine with scripts/gpu-golden.\n";
+  // int_mac files keep the first version's layout (no `kind`), so regenerating them is a no-op.
+  if (int_mac) {
+    out << "a_bits " << g.a_bits << "\nw_bits " << g.w_bits << "\nacc_bits " << g.acc_bits
+        << "\noverflow " << (g.saturate ? "saturate" : "wrap");
+  } else {
+    out << "kind " << golden_kind_name(g.kind);
+    if (g.kind == GoldenKind::FpMac) {
+      out << "\na_format " << g.a_format << "\nw_format " << g.w_format << "\nout_format "
+          << g.out_format;
+    } else {
+      out << "\nformat " << g.format << "\nacc_format " << g.acc_format;
+    }
+    out << "\nedge_per_mille " << g.edge_per_mille;
+  }
+  out << "\nm " << g.m << "\nn " << g.n << "\nk " << g.k << "\nseed " << g.seed << "\ndevice "
+      << g.device << "\noverflows " << g.overflows << "\noutputs\n";
+  if (!int_mac) out << std::hex << std::showbase;
   for (std::int64_t i = 0; i < g.m; ++i) {
     for (std::int64_t j = 0; j < g.n; ++j) {
-      out << (j ? " " : "") << g.out[static_cast<std::size_t>(i * g.n + j)];
+      const std::int64_t v = g.out[static_cast<std::size_t>(i * g.n + j)];
+      out << (j ? " " : "");
+      if (!int_mac && v == 0) {
+        out << "0x0";  // std::showbase writes a bare 0
+      } else {
+        out << v;
+      }
     }
     out << "\n";
   }
   if (!out) throw std::runtime_error(path + ": write failed");
 }
 
-GoldenIntMac read_golden(const std::string& path) {
+GoldenVector read_golden(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot open");
-  GoldenIntMac g;
+  GoldenVector g;
   std::string line;
   int line_no = 0;
   auto fail = [&](const std::string& why) {
@@ -48,7 +81,16 @@ GoldenIntMac read_golden(const std::string& path) {
     std::string value;
     std::getline(fields >> std::ws, value);
     try {
-      if (key == "a_bits")
+      if (key == "kind") {
+        if (value == "int_mac")
+          g.kind = GoldenKind::IntMac;
+        else if (value == "fp_mac")
+          g.kind = GoldenKind::FpMac;
+        else if (value == "lmul")
+          g.kind = GoldenKind::Lmul;
+        else
+          fail("kind must be int_mac, fp_mac or lmul");
+      } else if (key == "a_bits")
         g.a_bits = std::stoi(value);
       else if (key == "w_bits")
         g.w_bits = std::stoi(value);
@@ -57,7 +99,19 @@ GoldenIntMac read_golden(const std::string& path) {
       else if (key == "overflow") {
         if (value != "wrap" && value != "saturate") fail("overflow must be wrap or saturate");
         g.saturate = value == "saturate";
-      } else if (key == "m")
+      } else if (key == "a_format")
+        g.a_format = value;
+      else if (key == "w_format")
+        g.w_format = value;
+      else if (key == "out_format")
+        g.out_format = value;
+      else if (key == "format")
+        g.format = value;
+      else if (key == "acc_format")
+        g.acc_format = value;
+      else if (key == "edge_per_mille")
+        g.edge_per_mille = std::stoi(value);
+      else if (key == "m")
         g.m = std::stoll(value);
       else if (key == "n")
         g.n = std::stoll(value);
@@ -77,10 +131,26 @@ GoldenIntMac read_golden(const std::string& path) {
   }
   if (!outputs) fail("no `outputs` section");
   if (g.m <= 0 || g.n <= 0 || g.k <= 0) fail("m, n and k must be positive");
+  const bool fp_mac = g.kind == GoldenKind::FpMac, lmul = g.kind == GoldenKind::Lmul;
+  if (fp_mac && (g.a_format.empty() || g.w_format.empty() || g.out_format.empty()))
+    fail("fp_mac needs a_format, w_format and out_format");
+  if (lmul && (g.format.empty() || g.acc_format.empty())) fail("lmul needs format and acc_format");
   g.out.reserve(static_cast<std::size_t>(g.m * g.n));
-  std::int64_t v = 0;
-  while (in >> v) g.out.push_back(v);
-  if (!in.eof()) fail("non-integer in outputs");
+  // Outputs: decimal integers, or 0x-prefixed hex bit patterns (float kinds).
+  std::string token;
+  while (in >> token) {
+    const bool hex = token.size() > 2 && token[0] == '0' && (token[1] == 'x' || token[1] == 'X');
+    std::size_t used = 0;
+    std::int64_t v = 0;
+    try {
+      v = std::stoll(token, &used, hex ? 16 : 10);
+    } catch (const std::logic_error&) {
+      used = 0;
+    }
+    if (used != token.size() || (hex && token.find('-') != std::string::npos))
+      fail("bad output '" + token + "'");
+    g.out.push_back(v);
+  }
   if (static_cast<std::int64_t>(g.out.size()) != g.m * g.n) {
     fail("expected " + std::to_string(g.m * g.n) + " outputs, found " +
          std::to_string(g.out.size()));

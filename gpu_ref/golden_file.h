@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Golden vectors: GEMM outputs produced by the GPU kernels, committed under tests/golden/ so CI
-// (no GPU) checks the simulator against them. Plain text; operands are not stored but
-// regenerated from the seed (workloads/operands.h), which is deterministic on every platform.
+// Golden vectors: GEMM outputs produced by the GPU twin kernels, committed under
+// tests/golden/<kind>/ so CI (no GPU) checks the simulator against them. Plain text; operands are
+// not stored but regenerated from the seed (workloads/operands.h for int_mac,
+// gpu_ref/golden_operands.h for the float kinds), which is deterministic on every platform.
 #pragma once
 
 #include <cstdint>
@@ -10,19 +11,34 @@
 
 namespace tpesim::gpu_ref {
 
-struct GoldenIntMac {
-  int a_bits = 8, w_bits = 8;        // operand widths
-  int acc_bits = 32;                 // accumulator width
-  bool saturate = false;             // overflow mode
-  std::int64_t m = 0, n = 0, k = 0;  // GEMM shape
-  std::uint64_t seed = 0;            // A = uniform_signed(M*K, a_bits, seed); W: seed + 1
-  std::string device;                // the GPU that computed `out`
-  std::uint64_t overflows = 0;       // accumulator overflows the GPU counted
-  std::vector<std::int64_t> out;     // M x N, row-major
-};
+enum class GoldenKind { IntMac, FpMac, Lmul };
+// "int_mac", "fp_mac", "lmul": the `kind` key and the directory under tests/golden/.
+const char* golden_kind_name(GoldenKind kind);
 
-void write_golden(const GoldenIntMac& g, const std::string& path);
+struct GoldenVector {
+  GoldenKind kind = GoldenKind::IntMac;  // `kind`; files without the key are int_mac
+  // int_mac: A = uniform_signed(M*K, a_bits, seed), W = uniform_signed(K*N, w_bits, seed + 1).
+  int a_bits = 8, w_bits = 8;  // operand widths
+  int acc_bits = 32;           // accumulator width
+  bool saturate = false;       // overflow mode
+  // Float kinds, formats spelled as pe::parse_float_format reads them. fp_mac: a_format,
+  // w_format, out_format; lmul: format (of both operands), acc_format. A =
+  // float_operands(A's format, M*K, seed, edge_per_mille), W: (W's format, K*N, seed + 1, ...).
+  std::string a_format, w_format, out_format;  // fp_mac
+  std::string format, acc_format;              // lmul
+  int edge_per_mille = 0;                      // share of edge operands, per 1000
+  std::int64_t m = 0, n = 0, k = 0;            // GEMM shape
+  std::uint64_t seed = 0;                      // operand seed (see above)
+  std::string device;                          // the GPU that computed `out`
+  std::uint64_t overflows = 0;                 // the arithmetic's overflow events the GPU counted
+  // M x N, row-major: int_mac the accumulators (decimal), float kinds the output bit patterns
+  // (out_format / acc_format; written in hex).
+  std::vector<std::int64_t> out;
+};
+using GoldenIntMac = GoldenVector;  // the name of the int_mac-only first version
+
+void write_golden(const GoldenVector& g, const std::string& path);
 // Throws std::runtime_error naming the file and line of any malformed content.
-GoldenIntMac read_golden(const std::string& path);
+GoldenVector read_golden(const std::string& path);
 
 }  // namespace tpesim::gpu_ref

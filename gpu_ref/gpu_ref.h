@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "gpu_ref/twin_arith.h"  // FloatFields (plain C++)
+
 namespace tpesim::gpu_ref {
 
 struct DeviceStatus {
@@ -46,5 +48,73 @@ std::optional<CublasInt8Result> cublaslt_int8_gemm(std::int64_t m, std::int64_t 
                                                    const std::vector<std::int8_t>& a,
                                                    const std::vector<std::int8_t>& w,
                                                    int timed_runs, std::string* error);
+
+// The float twins poison their output buffers with this before each run. Every valid output is a
+// bit pattern of at most 32 bits (zero-extended), so an element still equal to it was never
+// written.
+inline constexpr std::int64_t kPoisonedOutput = -0x5A5A5A5A5A5A5A5BLL;  // bytes 0xA5
+
+// Result of a float twin: per output the binary32 accumulator and the pattern the PE writes.
+struct FloatGemmResult {
+  std::vector<std::int64_t> acc;  // M x N, the accumulator's binary32 bit pattern
+  std::vector<std::int64_t> out;  // M x N, Arith::output(acc): a pattern of the output format
+  std::uint64_t overflows = 0;    // steps whose Step::overflow was set, over all outputs
+  double kernel_ms = 0;           // the kernel alone, from CUDA events
+};
+
+// The fp_mac PE's GEMM, twin of pe/fp_mac.h (gpu_ref/fp_mac_twin.cu): operands are bit patterns
+// of a_format / w_format, decoded exactly on the device; every output is one chain of fmaf over
+// k ascending from +0 (each NaN replaced by +0x7FC00000), then rounded to out_format (RNE, as
+// pe::encode). A is M x K, W is K x N, row-major; each code must fit its format's bits.
+struct FpMacGemm {
+  FloatFields a_format = kFieldsFp16;    // fp16, bf16, fp8_e4m3 or fp8_e5m2 (any format works)
+  FloatFields w_format = kFieldsFp16;    // likewise
+  FloatFields out_format = kFieldsFp32;  // fp32 (no rounding), fp16 or bf16
+  std::int64_t m = 0, n = 0, k = 0;
+};
+std::optional<FloatGemmResult> fp_mac_gemm(const FpMacGemm& gemm,
+                                           const std::vector<std::int32_t>& a,
+                                           const std::vector<std::int32_t>& w, std::string* error);
+
+// The lmul PE's GEMM, twin of pe/lmul.h (gpu_ref/lmul_twin.cu): L-Mul products (one integer add
+// of the patterns, the spec's flush / saturate / NaN rules), accumulated k ascending in
+// acc_format (binary32 adds, or bf16 / fp16 RNE after every add); `out` is the accumulator's
+// acc_format pattern. Codes are patterns of `format`.
+struct LmulGemm {
+  FloatFields format = kFieldsBf16;      // operand format of A and W
+  FloatFields acc_format = kFieldsFp32;  // fp32, bf16 or fp16
+  std::int64_t m = 0, n = 0, k = 0;
+};
+std::optional<FloatGemmResult> lmul_gemm(const LmulGemm& gemm, const std::vector<std::int32_t>& a,
+                                         const std::vector<std::int32_t>& w, std::string* error);
+
+// The bitslice PE (gpu_ref/bitslice_twin.cu): its values are int_mac's (the int_mac twin
+// computes them); what it adds is the operands' digit statistics, from which pe::gemm_activity
+// reports `digits`, `nonzero_digits` and `partial_products` for every variant.
+struct DigitStats {
+  std::int64_t a_digits = 0, w_digits = 0;  // radix-4 digits: M*K*ceil(a_bits/2), K*N*ceil(..)
+  std::int64_t a_booth_nonzero = 0;         // non-zero radix-4 Booth digits of A
+  std::int64_t w_booth_nonzero = 0;         // of W
+  std::int64_t a_ent_nonzero = 0;           // non-zero EN-T digits of A
+  std::int64_t w_ent_nonzero = 0;           // of W
+  // Sum over k of (Booth terms of A's column k) x (Booth terms of W's row k): laconic's term
+  // pairs (its partial products).
+  std::int64_t booth_term_pairs = 0;
+};
+struct BitsliceGemm {
+  int a_bits = 8, w_bits = 8;  // signed operand widths (2..16); operands must fit them
+  int acc_bits = 32;           // accumulator width
+  bool saturate = false;       // overflow: saturate (true) or wrap
+  std::int64_t m = 0, n = 0, k = 0;
+};
+struct BitsliceGemmResult {
+  IntMacGemmResult values;  // the int_mac twin's outputs and overflow count
+  DigitStats digits;        // from the digit kernel
+  double digits_ms = 0;     // the digit kernels alone, from CUDA events
+};
+std::optional<BitsliceGemmResult> bitslice_gemm(const BitsliceGemm& gemm,
+                                                const std::vector<std::int32_t>& a,
+                                                const std::vector<std::int32_t>& w,
+                                                std::string* error);
 
 }  // namespace tpesim::gpu_ref

@@ -4,6 +4,7 @@
 // be rounded once more to fp16 or bf16 at the end.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <tuple>
@@ -50,13 +51,21 @@ struct FpMacArith {
   explicit FpMacArith(const FpMacSpec& s)
       : a_format(s.a_format), w_format(s.w_format), out_format(s.out_format) {}
 
+  // The one NaN the accumulator ever holds: +0x7FC00000 (sign 0, quiet bit, payload 0). A NaN's
+  // sign and payload from std::fma depend on the host (x86 returns the NaN of whichever
+  // multiplicand the compiled FMA reads first, or its default NaN 0xFFC00000 for inf*0; NVIDIA
+  // GPUs return 0x7FFFFFFF), so every NaN result is replaced by this one: the C++ model, a
+  // CUDA twin kernel and rtl/pe_fp_mac.sv can then agree bit for bit.
+  static constexpr std::uint32_t kCanonicalNanBits = 0x7FC00000u;
+
   struct Step {
-    Acc value;      // RNE32(acc + a*w)
+    Acc value;      // RNE32(acc + a*w); any NaN is the canonical NaN (kCanonicalNanBits)
     bool overflow;  // the accumulator is no longer finite (inf or NaN)
   };
   static constexpr Acc zero() { return 0.0f; }
   Step mac_step(Acc acc, Operand a, Operand w) const {
     const float r = std::fma(a, w, acc);
+    if (std::isnan(r)) return Step{std::bit_cast<float>(kCanonicalNanBits), true};
     return Step{r, !std::isfinite(r)};
   }
   Operand decode_a(std::uint32_t pattern) const {
@@ -65,7 +74,8 @@ struct FpMacArith {
   Operand decode_w(std::uint32_t pattern) const {
     return static_cast<float>(decode(pattern, w_format));
   }
-  // The output as the hardware writes it: a bit pattern of out_format.
+  // The output as the hardware writes it: a bit pattern of out_format. The canonical NaN gives
+  // out_format's canonical NaN with sign 0 (fp32 0x7FC00000, bf16 0x7FC0, fp16 0x7E00).
   std::int64_t output(Acc acc) const { return encode(static_cast<double>(acc), out_format); }
 };
 

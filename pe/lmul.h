@@ -4,12 +4,14 @@
 // ascending). Semantics: ../shared/specs/pe-arithmetic.md and docs/PE_SEMANTICS.md.
 #pragma once
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <tuple>
 
 #include "pe/float_format.h"
 #include "pe/float_format_field.h"
+#include "pe/fp_mac.h"
 #include "sim/core/bind.h"
 
 namespace tpesim::pe {
@@ -111,7 +113,11 @@ struct LmulArith {
       sum = static_cast<float>(
           decode(encode(static_cast<double>(acc) + product, acc_format), acc_format));
     }
-    return Step{sum, p.flushed || p.saturated || p.nan || !std::isfinite(sum)};
+    const bool event = p.flushed || p.saturated || p.nan || !std::isfinite(sum);
+    // A NaN sum is the canonical quiet NaN (pe/fp_mac.h): the host's add picks a NaN operand's
+    // sign, which no other model (GPU twin, RTL) could follow portably.
+    if (std::isnan(sum)) sum = std::bit_cast<float>(FpMacArith::kCanonicalNanBits);
+    return Step{sum, event};
   }
   Operand decode_a(std::uint32_t pattern) const { return static_cast<Operand>(pattern); }
   Operand decode_w(std::uint32_t pattern) const { return static_cast<Operand>(pattern); }

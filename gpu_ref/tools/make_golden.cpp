@@ -1,16 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
-// Runs on a GPU machine (scripts/gpu-golden): checks the int_mac twin kernel against the CPU
-// golden GEMM bit for bit on fresh random shapes, times it on a large GEMM, and writes the
-// golden-vector files that tests/golden/ commits. Exit 0 only if every check held.
+// Runs on a GPU machine (scripts/gpu-golden): checks the twin kernels (int_mac, fp_mac, lmul,
+// bitslice) against CPU references bit for bit on the committed cases and on fresh random odd
+// shapes, times them on large GEMMs, and writes the golden-vector files that tests/golden/<kind>/
+// commits. Exit 0 only if every check held.
+//
+// Built by nvcc alone (C++17, no Debian packages), so the CPU references are what compiles
+// without fmt / yaml-cpp: pe/int_mac_arith.h and pe/digit_encoding.h themselves, and for the
+// float kinds gpu_ref/twin_arith.h compiled for the host. tests/gpu_ref/twin_arith_test.cpp
+// (CI) shows that host code equal to pe/fp_mac.h and pe/lmul.h bit for bit, and
+// tests/gpu_ref/golden_vectors_test.cpp checks the simulator against the files written here.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "gpu_ref/golden_file.h"
+#include "gpu_ref/golden_operands.h"
 #include "gpu_ref/gpu_ref.h"
+#include "gpu_ref/twin_arith.h"
+#include "pe/digit_encoding.h"
 #include "pe/int_mac_arith.h"
 #include "workloads/golden_gemm.h"
 #include "workloads/operands.h"
@@ -66,17 +77,307 @@ bool run_case(const Case& c, const std::string& device, const std::string& out_d
       static_cast<unsigned long long>(gpu->overflows),
       static_cast<unsigned long long>(cpu_overflows), ok ? "OK" : "FAIL");
   if (ok && write) {
-    gpu_ref::GoldenIntMac g{c.a_bits, c.w_bits, c.acc_bits, c.saturate,     c.m,     c.n,
-                            c.k,      c.seed,   device,     gpu->overflows, gpu->out};
-    gpu_ref::write_golden(g, out_dir + "/" + c.name + ".txt");
+    gpu_ref::GoldenVector g;
+    g.a_bits = c.a_bits;
+    g.w_bits = c.w_bits;
+    g.acc_bits = c.acc_bits;
+    g.saturate = c.saturate;
+    g.m = c.m;
+    g.n = c.n;
+    g.k = c.k;
+    g.seed = c.seed;
+    g.device = device;
+    g.overflows = gpu->overflows;
+    g.out = gpu->out;
+    gpu_ref::write_golden(g, out_dir + "/int_mac/" + c.name + ".txt");
   }
+  return ok;
+}
+
+// ---- float kinds: fp_mac and lmul ----
+
+using gpu_ref::FloatFields;
+namespace twin = gpu_ref::twin;
+
+enum class FloatKind { FpMac, Lmul };
+
+struct FloatCase {
+  const char* name;
+  FloatKind kind;
+  FloatFields a_format, w_format;  // lmul: both the operand format
+  FloatFields out_format;          // fp_mac: output rounding; lmul: the accumulator format
+  std::int64_t m, n, k;
+  std::uint64_t seed;
+  int edge_per_mille;  // edge operands (zeros, subnormals, max finite, inf, NaN) per 1000
+};
+
+constexpr FloatFields kFp32 = gpu_ref::kFieldsFp32, kBf16 = gpu_ref::kFieldsBf16,
+                      kFp16 = gpu_ref::kFieldsFp16, kE4M3 = gpu_ref::kFieldsFp8E4M3,
+                      kE5M2 = gpu_ref::kFieldsFp8E5M2;
+
+// The committed set: each operand format on binary32 outputs, fp16 / bf16 outputs (overflow to
+// inf in the final rounding), mixed operand formats, an all-finite GEMV; lmul on all four
+// operand formats and all three accumulators. Edge shares are chosen so that roughly 10-40 % of
+// the outputs meet an inf or NaN and the rest exercise finite rounding, subnormals and zeros.
+const FloatCase kFloatGolden[] = {
+    {"fp16xfp16_out_fp32_29x37x131", FloatKind::FpMac, kFp16, kFp16, kFp32, 29, 37, 131, 21, 4},
+    {"bf16xbf16_out_fp32_31x23x97", FloatKind::FpMac, kBf16, kBf16, kFp32, 31, 23, 97, 22, 4},
+    {"e4m3xe4m3_out_fp32_33x29x77", FloatKind::FpMac, kE4M3, kE4M3, kFp32, 33, 29, 77, 23, 4},
+    {"e5m2xe5m2_out_fp32_27x35x113", FloatKind::FpMac, kE5M2, kE5M2, kFp32, 27, 35, 113, 24, 4},
+    {"fp16xfp16_out_fp16_19x41x65", FloatKind::FpMac, kFp16, kFp16, kFp16, 19, 41, 65, 25, 8},
+    {"bf16xbf16_out_bf16_23x19x90", FloatKind::FpMac, kBf16, kBf16, kBf16, 23, 19, 90, 26, 6},
+    {"e4m3xe5m2_out_fp16_17x33x64", FloatKind::FpMac, kE4M3, kE5M2, kFp16, 17, 33, 64, 27, 8},
+    {"e5m2xfp16_out_bf16_13x21x200", FloatKind::FpMac, kE5M2, kFp16, kBf16, 13, 21, 200, 28, 3},
+    {"fp16xfp16_out_fp32_gemv_1x300x513", FloatKind::FpMac, kFp16, kFp16, kFp32, 1, 300, 513, 29,
+     0},
+    {"bf16_acc_fp32_29x31x127", FloatKind::Lmul, kBf16, kBf16, kFp32, 29, 31, 127, 31, 4},
+    {"fp16_acc_fp32_21x37x99", FloatKind::Lmul, kFp16, kFp16, kFp32, 21, 37, 99, 32, 4},
+    {"e4m3_acc_fp32_33x27x81", FloatKind::Lmul, kE4M3, kE4M3, kFp32, 33, 27, 81, 33, 4},
+    {"e5m2_acc_fp32_25x19x143", FloatKind::Lmul, kE5M2, kE5M2, kFp32, 25, 19, 143, 34, 4},
+    {"bf16_acc_bf16_17x29x120", FloatKind::Lmul, kBf16, kBf16, kBf16, 17, 29, 120, 35, 10},
+    {"fp16_acc_fp16_23x17x90", FloatKind::Lmul, kFp16, kFp16, kFp16, 23, 17, 90, 36, 10},
+    {"e4m3_acc_fp16_19x23x70", FloatKind::Lmul, kE4M3, kE4M3, kFp16, 19, 23, 70, 37, 10},
+    {"e5m2_acc_bf16_15x27x110", FloatKind::Lmul, kE5M2, kE5M2, kBf16, 15, 27, 110, 38, 5},
+};
+
+struct HostFloatGemm {
+  std::vector<std::int64_t> acc, out;  // as gpu_ref::FloatGemmResult
+  std::uint64_t overflows = 0;
+};
+
+// The CPU reference of one output chain, k ascending (twin_arith.h on the host).
+void host_chain(const FloatCase& c, const std::vector<std::int32_t>& a,
+                const std::vector<std::int32_t>& w, std::int64_t i, std::int64_t j,
+                std::int64_t* acc_out, std::int64_t* out, std::uint64_t* overflows) {
+  std::uint32_t acc = 0;
+  for (std::int64_t p = 0; p < c.k; ++p) {
+    const auto x = static_cast<std::uint32_t>(a[static_cast<std::size_t>(i * c.k + p)]);
+    const auto y = static_cast<std::uint32_t>(w[static_cast<std::size_t>(p * c.n + j)]);
+    bool overflow = false;
+    if (c.kind == FloatKind::FpMac) {
+      const twin::FpMacStep s = twin::fp_mac_step(acc, twin::f32(twin::decode_f32(x, c.a_format)),
+                                                  twin::f32(twin::decode_f32(y, c.w_format)));
+      acc = s.acc;
+      overflow = s.overflow;
+    } else {
+      const twin::LmulStep s = twin::lmul_step(acc, x, y, c.a_format, c.out_format);
+      acc = s.acc;
+      overflow = s.overflow;
+    }
+    *overflows += overflow ? 1 : 0;
+  }
+  *acc_out = static_cast<std::int64_t>(acc);
+  *out = static_cast<std::int64_t>(twin::output_pattern(acc, c.out_format));
+}
+
+HostFloatGemm host_float_gemm(const FloatCase& c, const std::vector<std::int32_t>& a,
+                              const std::vector<std::int32_t>& w) {
+  HostFloatGemm r;
+  r.acc.resize(static_cast<std::size_t>(c.m * c.n));
+  r.out.resize(r.acc.size());
+  for (std::int64_t i = 0; i < c.m; ++i) {
+    for (std::int64_t j = 0; j < c.n; ++j) {
+      const auto at = static_cast<std::size_t>(i * c.n + j);
+      host_chain(c, a, w, i, j, &r.acc[at], &r.out[at], &r.overflows);
+    }
+  }
+  return r;
+}
+
+std::optional<gpu_ref::FloatGemmResult> device_float_gemm(const FloatCase& c,
+                                                          const std::vector<std::int32_t>& a,
+                                                          const std::vector<std::int32_t>& w,
+                                                          std::string* error) {
+  if (c.kind == FloatKind::FpMac) {
+    return gpu_ref::fp_mac_gemm(
+        gpu_ref::FpMacGemm{c.a_format, c.w_format, c.out_format, c.m, c.n, c.k}, a, w, error);
+  }
+  return gpu_ref::lmul_gemm(gpu_ref::LmulGemm{c.a_format, c.out_format, c.m, c.n, c.k}, a, w,
+                            error);
+}
+
+std::string describe(const FloatCase& c) {
+  return (c.kind == FloatKind::FpMac ? std::string("fp_mac ") : std::string("lmul   ")) +
+         gpu_ref::float_fields_name(c.a_format) +
+         (c.kind == FloatKind::FpMac ? "x" + gpu_ref::float_fields_name(c.w_format) + "->"
+                                     : std::string(" acc ")) +
+         gpu_ref::float_fields_name(c.out_format);
+}
+
+bool run_float_case(const FloatCase& c, const std::string& device, const std::string& out_dir,
+                    bool write) {
+  const auto a = gpu_ref::float_operands(c.a_format, c.m * c.k, c.seed, c.edge_per_mille);
+  const auto w = gpu_ref::float_operands(c.w_format, c.k * c.n, c.seed + 1, c.edge_per_mille);
+  std::string error;
+  const auto gpu = device_float_gemm(c, a, w, &error);
+  if (!gpu) {
+    std::printf("%-34s CUDA error: %s\n", c.name, error.c_str());
+    return false;
+  }
+  const HostFloatGemm cpu = host_float_gemm(c, a, w);
+  std::int64_t mismatches = 0, first = -1, unwritten = 0, non_finite = 0;
+  for (std::size_t i = 0; i < cpu.out.size(); ++i) {
+    unwritten += gpu->acc[i] == gpu_ref::kPoisonedOutput || gpu->out[i] == gpu_ref::kPoisonedOutput;
+    non_finite += twin::is_nan32(static_cast<std::uint32_t>(cpu.acc[i])) ||
+                  twin::is_inf32(static_cast<std::uint32_t>(cpu.acc[i]));
+    if (cpu.acc[i] != gpu->acc[i] || cpu.out[i] != gpu->out[i]) {
+      if (first < 0) first = static_cast<std::int64_t>(i);
+      ++mismatches;
+    }
+  }
+  const bool ok = mismatches == 0 && unwritten == 0 && cpu.overflows == gpu->overflows;
+  std::printf(
+      "%-34s %-28s %4lldx%-4lldx%-4lld edge %3d seed %llu: mismatches %lld (first %lld) "
+      "unwritten %lld non-finite %lld overflows gpu %llu cpu %llu %s\n",
+      c.name, describe(c).c_str(), static_cast<long long>(c.m), static_cast<long long>(c.n),
+      static_cast<long long>(c.k), c.edge_per_mille, static_cast<unsigned long long>(c.seed),
+      static_cast<long long>(mismatches), static_cast<long long>(first),
+      static_cast<long long>(unwritten), static_cast<long long>(non_finite),
+      static_cast<unsigned long long>(gpu->overflows),
+      static_cast<unsigned long long>(cpu.overflows), ok ? "OK" : "FAIL");
+  if (ok && write) {
+    gpu_ref::GoldenVector g;
+    if (c.kind == FloatKind::FpMac) {
+      g.kind = gpu_ref::GoldenKind::FpMac;
+      g.a_format = gpu_ref::float_fields_name(c.a_format);
+      g.w_format = gpu_ref::float_fields_name(c.w_format);
+      g.out_format = gpu_ref::float_fields_name(c.out_format);
+    } else {
+      g.kind = gpu_ref::GoldenKind::Lmul;
+      g.format = gpu_ref::float_fields_name(c.a_format);
+      g.acc_format = gpu_ref::float_fields_name(c.out_format);
+    }
+    g.edge_per_mille = c.edge_per_mille;
+    g.m = c.m;
+    g.n = c.n;
+    g.k = c.k;
+    g.seed = c.seed;
+    g.device = device;
+    g.overflows = gpu->overflows;
+    g.out = gpu->out;
+    gpu_ref::write_golden(
+        g, out_dir + "/" + gpu_ref::golden_kind_name(g.kind) + "/" + c.name + ".txt");
+  }
+  return ok;
+}
+
+// A large all-finite GEMM timed with CUDA events (one warm-up, median of five), spot-checked on
+// 256 outputs against the host reference.
+bool time_float(const FloatCase& c, std::mt19937_64& rng) {
+  const auto a = gpu_ref::float_operands(c.a_format, c.m * c.k, c.seed, 0);
+  const auto w = gpu_ref::float_operands(c.w_format, c.k * c.n, c.seed + 1, 0);
+  std::vector<double> times;
+  std::optional<gpu_ref::FloatGemmResult> r;
+  std::string error;
+  for (int rep = 0; rep < 6; ++rep) {
+    r = device_float_gemm(c, a, w, &error);
+    if (!r) {
+      std::printf("%s %lld^3: CUDA error %s\n", describe(c).c_str(), static_cast<long long>(c.m),
+                  error.c_str());
+      return false;
+    }
+    if (rep) times.push_back(r->kernel_ms);
+  }
+  std::sort(times.begin(), times.end());
+  std::int64_t bad = 0;
+  for (int s = 0; s < 256; ++s) {
+    const auto i = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(c.m));
+    const auto j = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(c.n));
+    std::int64_t acc = 0, out = 0;
+    std::uint64_t ov = 0;
+    host_chain(c, a, w, i, j, &acc, &out, &ov);
+    const auto at = static_cast<std::size_t>(i * c.n + j);
+    bad += acc != r->acc[at] || out != r->out[at];
+  }
+  const double median = times[times.size() / 2];
+  std::printf("%s twin %lldx%lldx%lld: median %.3f ms = %.2f TFLOP/s; 256 spot checks, %lld bad\n",
+              describe(c).c_str(), static_cast<long long>(c.m), static_cast<long long>(c.n),
+              static_cast<long long>(c.k), median,
+              2.0 * static_cast<double>(c.m * c.n * c.k) / (median * 1e-3) / 1e12,
+              static_cast<long long>(bad));
+  return bad == 0;
+}
+
+const FloatFields kFpMacOperands[] = {kFp16, kBf16, kE4M3, kE5M2};
+const FloatFields kOutFormats[] = {kFp32, kFp16, kBf16};
+const FloatFields kLmulOperands[] = {kE4M3, kE5M2, kBf16, kFp16, kFp32};
+
+// ---- bitslice: int_mac values plus digit statistics ----
+
+// Not a multiple of 16 or 32, so every tile edge is ragged.
+std::int64_t odd_extent(std::mt19937_64& rng, std::int64_t hi) {
+  const auto v = 1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi));
+  return v % 16 == 0 ? v + 1 : v;
+}
+
+bool run_bitslice_case(std::mt19937_64& rng) {
+  const int a_bits = 2 + static_cast<int>(rng() % 15), w_bits = 2 + static_cast<int>(rng() % 15);
+  const int acc_bits = a_bits + w_bits + static_cast<int>(rng() % 8);
+  const bool saturate = (rng() & 1) != 0;
+  const std::int64_t m = odd_extent(rng, 200), n = odd_extent(rng, 200), k = odd_extent(rng, 500);
+  const std::uint64_t seed = rng();
+  const auto a = workloads::uniform_signed(m * k, a_bits, seed);
+  const auto w = workloads::uniform_signed(k * n, w_bits, seed + 1);
+  std::string error;
+  const auto gpu = gpu_ref::bitslice_gemm(
+      gpu_ref::BitsliceGemm{a_bits, w_bits, acc_bits, saturate, m, n, k}, a, w, &error);
+  if (!gpu) {
+    std::printf("bitslice CUDA error: %s\n", error.c_str());
+    return false;
+  }
+  const pe::IntMacArith arith(acc_bits, saturate ? pe::Overflow::Saturate : pe::Overflow::Wrap);
+  std::uint64_t overflows = 0;
+  const auto cpu = workloads::golden_gemm(arith, m, n, k, a, w, &overflows);
+  // The digit statistics from pe/digit_encoding.h itself.
+  gpu_ref::DigitStats d;
+  d.a_digits = m * k * pe::radix4_digits(a_bits);
+  d.w_digits = k * n * pe::radix4_digits(w_bits);
+  std::vector<std::int64_t> ta(static_cast<std::size_t>(k)), tw(static_cast<std::size_t>(k));
+  for (std::int64_t i = 0; i < m * k; ++i) {
+    const std::int32_t x = a[static_cast<std::size_t>(i)];
+    const int b = pe::booth_radix4(x, a_bits).nonzero();
+    d.a_booth_nonzero += b;
+    d.a_ent_nonzero += pe::ent_digits(x, a_bits).nonzero();
+    ta[static_cast<std::size_t>(i % k)] += b;
+  }
+  for (std::int64_t i = 0; i < k * n; ++i) {
+    const std::int32_t x = w[static_cast<std::size_t>(i)];
+    const int b = pe::booth_radix4(x, w_bits).nonzero();
+    d.w_booth_nonzero += b;
+    d.w_ent_nonzero += pe::ent_digits(x, w_bits).nonzero();
+    tw[static_cast<std::size_t>(i / n)] += b;
+  }
+  for (std::int64_t p = 0; p < k; ++p) {
+    d.booth_term_pairs += ta[static_cast<std::size_t>(p)] * tw[static_cast<std::size_t>(p)];
+  }
+  const gpu_ref::DigitStats& g = gpu->digits;
+  const bool digits_ok = g.a_digits == d.a_digits && g.w_digits == d.w_digits &&
+                         g.a_booth_nonzero == d.a_booth_nonzero &&
+                         g.w_booth_nonzero == d.w_booth_nonzero &&
+                         g.a_ent_nonzero == d.a_ent_nonzero && g.w_ent_nonzero == d.w_ent_nonzero &&
+                         g.booth_term_pairs == d.booth_term_pairs;
+  const bool ok = gpu->values.out == cpu && gpu->values.overflows == overflows && digits_ok;
+  std::printf(
+      "bitslice w%da%d acc %d %4lldx%-4lldx%-4lld: values %s, overflows %llu/%llu, booth nz "
+      "A %lld W %lld, EN-T nz A %lld W %lld, term pairs %lld: digits %s %s\n",
+      w_bits, a_bits, acc_bits, static_cast<long long>(m), static_cast<long long>(n),
+      static_cast<long long>(k), gpu->values.out == cpu ? "equal" : "DIFFER",
+      static_cast<unsigned long long>(gpu->values.overflows),
+      static_cast<unsigned long long>(overflows), static_cast<long long>(g.a_booth_nonzero),
+      static_cast<long long>(g.w_booth_nonzero), static_cast<long long>(g.a_ent_nonzero),
+      static_cast<long long>(g.w_ent_nonzero), static_cast<long long>(g.booth_term_pairs),
+      digits_ok ? "equal" : "DIFFER", ok ? "OK" : "FAIL");
   return ok;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string out_dir = argc > 1 ? argv[1] : ".";
+  // The golden root: files go to <root>/int_mac/, <root>/fp_mac/ and <root>/lmul/.
+  const std::string out_dir = argc > 1 ? argv[1] : "tests/golden";
+  for (const char* kind : {"int_mac", "fp_mac", "lmul"}) {
+    std::filesystem::create_directories(std::filesystem::path(out_dir) / kind);
+  }
   const gpu_ref::DeviceStatus dev = gpu_ref::probe_device();
   if (!dev.available) {
     std::printf("no GPU: %s\n", dev.name.c_str());
@@ -105,6 +406,34 @@ int main(int argc, char** argv) {
     if (pick(0, 1)) c.acc_bits = std::min(c.acc_bits, c.a_bits + c.w_bits + 4);
     ok &= run_case(c, dev.name, out_dir, false);
   }
+  // fp_mac and lmul: the committed cases, then fresh random odd shapes, formats and edge shares.
+  for (const FloatCase& c : kFloatGolden) ok &= run_float_case(c, dev.name, out_dir, true);
+  const int kEdges[] = {0, 4, 30, 200};
+  for (int i = 0; i < 32; ++i) {
+    FloatCase c{};
+    c.name = "random";
+    c.kind = i % 2 ? FloatKind::Lmul : FloatKind::FpMac;
+    c.seed = rng();
+    c.edge_per_mille = kEdges[rng() % 4];
+    if (c.kind == FloatKind::FpMac) {
+      c.a_format = kFpMacOperands[rng() % 4];
+      c.w_format = kFpMacOperands[rng() % 4];
+    } else {
+      c.a_format = c.w_format = kLmulOperands[rng() % 5];
+    }
+    c.out_format = kOutFormats[rng() % 3];
+    c.m = odd_extent(rng, 200);
+    c.n = odd_extent(rng, 200);
+    c.k = odd_extent(rng, 500);
+    ok &= run_float_case(c, dev.name, out_dir, false);
+  }
+  // bitslice: int_mac values and digit statistics on random widths and odd shapes.
+  for (int i = 0; i < 8; ++i) ok &= run_bitslice_case(rng);
+  // Float twins' throughput (a reference kernel: one thread per output, a scalar chain each).
+  ok &= time_float(
+      FloatCase{"time", FloatKind::FpMac, kFp16, kFp16, kFp32, 4096, 4096, 4096, 101, 0}, rng);
+  ok &= time_float(
+      FloatCase{"time", FloatKind::Lmul, kBf16, kBf16, kFp32, 4096, 4096, 4096, 103, 0}, rng);
   // Throughput on a large int8 GEMM (first call warms up; median of 5), spot-checked on CPU.
   const std::int64_t n = 4096;
   const auto a = workloads::uniform_signed(n * n, 8, 99);

@@ -3,8 +3,10 @@
 // every pair of fp8 patterns and on random bf16 / fp16 / fp32 pairs; special values; offsets.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <random>
+#include <utility>
 
 #include "pe/lmul.h"
 #include "sim/core/config_node.h"
@@ -107,6 +109,39 @@ TEST(LmulTest, EventsAreFlagged) {
   EXPECT_TRUE(lmul_multiply(0x7F, 0x38, kFp8E4M3).nan);
   EXPECT_TRUE(lmul_multiply(0x7C, 0x3C, kFp8E5M2).nan);  // inf input
   EXPECT_EQ(std::signbit(decode(lmul_multiply(0x80, 0x38, kFp8E4M3).pattern, kFp8E4M3)), true);
+}
+
+// Every NaN accumulator is the canonical +0x7FC00000, whichever operand's NaN (of either sign)
+// made it, so the output is the accumulation format's NaN with sign 0.
+TEST(LmulTest, EveryNanAccumulatorIsTheCanonicalNan) {
+  struct Case {
+    FloatFormat format;
+    std::int32_t nan_neg, nan_pos, one;  // -NaN (or -inf), +NaN (or +inf), 1.0
+  };
+  const Case cases[] = {{kFp8E4M3, 0xFF, 0x7F, 0x38},
+                        {kFp8E5M2, 0xFC, 0x7E, 0x3C},
+                        {kBf16, 0xFFC1, 0x7F80, 0x3F80},
+                        {kFp16, 0xFE01, 0x7C00, 0x3C00}};
+  for (const Case& c : cases) {
+    for (FloatFormat acc_format : {kFp32, kBf16, kFp16}) {
+      LmulSpec spec;
+      spec.format = c.format;
+      spec.acc_format = acc_format;
+      const LmulArith arith(spec);
+      for (const auto& [a, w] :
+           {std::pair{c.nan_neg, c.one}, std::pair{c.one, c.nan_neg},
+            std::pair{c.nan_pos, c.nan_neg}, std::pair{c.nan_neg, c.nan_pos}}) {
+        for (float acc : {0.0f, -1.5f, std::bit_cast<float>(0xFFC00000u)}) {
+          const auto step = arith.mac_step(acc, a, w);
+          EXPECT_EQ(std::bit_cast<std::uint32_t>(step.value), 0x7FC00000u)
+              << float_format_name(c.format) << " a=" << a << " w=" << w;
+          EXPECT_TRUE(step.overflow);
+          EXPECT_FALSE(std::signbit(
+              decode(static_cast<std::uint32_t>(arith.output(step.value)), acc_format)));
+        }
+      }
+    }
+  }
 }
 
 // Accumulation: binary32 adds, or one RNE rounding to bf16 / fp16 per add.
