@@ -37,8 +37,13 @@ EnergyBreakdown& EnergyBreakdown::add(const EnergyBreakdown& o, double times) {
   return *this;
 }
 
-CostModel::CostModel(const ArchSpec& arch, TechTable table)
+CostModel::CostModel(const ArchSpec& arch, TechTable table,
+                     std::optional<SynthesizedPeArea> synthesized)
     : m_arch(arch), m_table(std::move(table)), m_units(m_table) {
+  if (arch.tech.pe_area == PeAreaSource::Yosys) {
+    TPESIM_CHECK(synthesized.has_value(), "tech.pe_area is yosys but no synthesized PE area");
+    m_synthesized = std::move(synthesized);
+  }
   std::string why;
   const auto factors = node_factors(m_table, arch.tech.node_nm, arch.tech.vdd_v, &why);
   if (!factors) throw UserError("error: tech: " + why);
@@ -65,7 +70,12 @@ double CostModel::parts_energy_pj(const std::vector<Part>& parts) const {
 void CostModel::build_area() {
   const double af = m_node.area;
   double unscaled_um2 = 0;  // at the table's node, for leakage
-  for (const Part& p : pe_parts(m_arch.array.pe)) {
+  if (m_synthesized) {
+    const SynthesizedPeArea& s = *m_synthesized;
+    m_area.items.push_back({"pe", s.component, s.role, 1, s.um2, s.source});
+    m_area.pe_um2 += s.um2;
+  }
+  for (const Part& p : m_synthesized ? m_synthesized->table_parts : pe_parts(m_arch.array.pe)) {
     const double um2 = p.count * unit(p.primitive).area_um2;
     m_area.items.push_back({"pe", p.primitive, p.role, p.count, um2 * af, "table"});
     m_area.pe_um2 += um2 * af;

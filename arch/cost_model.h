@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,16 @@ struct AreaItem {
   std::string role;       // what it is for
   double count = 0;       // instances or bits (per PE for group "pe")
   double um2 = 0;         // area of all of them (per PE for group "pe"), um^2
-  std::string source;     // where the area came from: "table" (a later change adds "yosys")
+  std::string source;     // where the area came from: "table", or "yosys (...)" (synthesized)
+};
+
+// The area of a PE synthesized from its Verilog (tech.pe_area: yosys; sim/synth computes it).
+struct SynthesizedPeArea {
+  std::string component;          // the Verilog module, e.g. "pe_int_mac"
+  std::string role;               // what it contains, for reports
+  double um2 = 0;                 // its cell area scaled to the configured node, um^2
+  std::string source;             // e.g. "yosys (osu018, scaled 180 -> 45 nm, Stillmaker-Baas)"
+  std::vector<Part> table_parts;  // parts of the PE the module lacks, priced with the table
 };
 
 struct AreaBreakdown {
@@ -94,7 +104,9 @@ struct LayerInstance {
 class CostModel {
  public:
   // Throws UserError when tech.node_nm / tech.vdd_v are outside the table's scaling range.
-  CostModel(const ArchSpec& arch, TechTable table);
+  // `synthesized` is the PE's area when tech.pe_area is yosys (required then, unused otherwise).
+  CostModel(const ArchSpec& arch, TechTable table,
+            std::optional<SynthesizedPeArea> synthesized = std::nullopt);
   CostModel(const CostModel&) = delete;
   CostModel& operator=(const CostModel&) = delete;
 
@@ -122,6 +134,8 @@ class CostModel {
   AreaBreakdown m_area;     // at the configured node
   double m_leakage_w = 0;   // static power of the whole design, W
   int m_register_bits = 0;  // register bits of one PE
+  // The PE's area when tech.pe_area is yosys.
+  std::optional<SynthesizedPeArea> m_synthesized;
 };
 
 }  // namespace tpesim::arch

@@ -3,7 +3,9 @@
 // and supply voltage it is scaled to, and the clock that turns cycles into time.
 #pragma once
 
+#include <array>
 #include <string>
+#include <utility>
 
 #include "arch/tech_table.h"
 #include "sim/core/bind.h"
@@ -18,11 +20,20 @@ inline Check<double> positive_number() {
   };
 }
 
+// Where the area of one PE comes from: the table's priced parts, or a synthesis of the PE's
+// Verilog (rtl/) with the OSU 0.18 um cells, scaled to node_nm (sim/synth, docs/COST_MODEL.md).
+enum class PeAreaSource { Table, Yosys };
+constexpr auto enum_names(PeAreaSource) {
+  return std::array{std::pair{PeAreaSource::Table, "table"},
+                    std::pair{PeAreaSource::Yosys, "yosys"}};
+}
+
 struct TechSpec {
-  std::string table = "horowitz_45nm";  // configs/tech/<name>.yaml, or a path to a table
-  int node_nm = 45;                     // node the table is scaled to (node_scaling), nm
-  double clock_ghz = 1.0;               // clock frequency, GHz
-  double vdd_v = 0;                     // supply voltage at node_nm, V; 0: the table's own
+  std::string table = "horowitz_45nm";         // configs/tech/<name>.yaml, or a path to a table
+  int node_nm = 45;                            // node the table is scaled to (node_scaling), nm
+  double clock_ghz = 1.0;                      // clock frequency, GHz
+  double vdd_v = 0;                            // supply voltage at node_nm, V; 0: the table's own
+  PeAreaSource pe_area = PeAreaSource::Table;  // where the PE's area comes from
 
   static const auto& fields() {
     static const auto kFields = std::tuple{
@@ -36,6 +47,10 @@ struct TechSpec {
         Field<TechSpec, double>{"vdd_v", &TechSpec::vdd_v,
                                 "supply voltage at node_nm; 0: the table's own", "V",
                                 at_least(0.0)},
+        Field<TechSpec, PeAreaSource>{
+            "pe_area", &TechSpec::pe_area,
+            "PE area: table (priced parts) | yosys (the PE's Verilog synthesized with OSU "
+            "0.18 um cells, scaled to node_nm)"},
     };
     return kFields;
   }

@@ -5,6 +5,8 @@
 // float PE kinds (issue 5) will need these definitions moved into the header as TPESIM_HD.
 #pragma once
 
+#include <bit>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +58,18 @@ double decode(std::uint32_t pattern, FloatFormat f);
 // "satfinite"). NaN gives the format's canonical NaN (IEEE: exponent all ones, top fraction bit
 // set; e4m3: S.1111.111). The sign of zero is kept.
 std::uint32_t encode(double value, FloatFormat f);
+
+// The one binary32 NaN that the state and outputs of the float PE kinds hold: +0x7FC00000 (sign
+// 0, quiet bit, payload 0). A host float operation's NaN sign and payload depend on the operand
+// order the compiler picks (x86 returns its first NaN source, or the default NaN 0xFFC00000 for
+// inf - inf and 0 * inf), so every NaN result is replaced by this one and the C++ model, CUDA
+// twins and Verilog agree bit for bit. encode() keeps a NaN's sign: this NaN gives the sign-0
+// canonical NaN of every IEEE-like format (fp16 0x7E00, bf16 0x7FC0).
+inline constexpr std::uint32_t kCanonicalNan32 = 0x7FC00000u;
+// x, or the canonical NaN when x is a NaN.
+inline float canonical_nan(float x) {
+  return std::isnan(x) ? std::bit_cast<float>(kCanonicalNan32) : x;
+}
 
 // Largest finite value and the smallest positive subnormal, exactly.
 double max_finite(FloatFormat f);

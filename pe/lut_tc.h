@@ -11,14 +11,16 @@
 //   acc_g <- round_acc(acc_g + RNE32((sum_i 2^i Q[bits_i(...)]) * scale))
 // and per scale group g (G weights along K, fp16 scale s, zero point z, z' = 2z - (2^B - 1)):
 //   out <- RNE32(out + RNE32(RNE32(acc_g - RNE32(z' S_g)) * (s / 2))),  S_g = sum of a, k order.
+// Every NaN that a table (entries, int8 scale), the state (acc_g, S, out, s_a) or the output
+// holds is the canonical NaN (canonical_nan, pe/float_format.h): +0x7FC00000, fp16 0x7E00.
 // Semantics and evaluation order: docs/PE_SEMANTICS.md.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <tuple>
 #include <vector>
 
@@ -122,7 +124,7 @@ struct LutOperand {
 struct LutTcArith {
   using Operand = LutOperand;
   struct Acc {
-    float acc_g = 0;  // bit-plane sums of the current scale group, acc_format
+    float acc_g = 0;  // bit-plane sums of the current scale group, acc_format (NaN canonical)
     float s = 0;      // activation sum of the current scale group, binary32, k ascending
     float out = 0;    // dequantized scale groups so far, binary32
   };
@@ -134,10 +136,12 @@ struct LutTcArith {
 
   explicit LutTcArith(const LutTcSpec& s) : spec(s) {}
   static Acc zero() { return Acc{}; }
+  // v rounded (RNE) to acc_format; a NaN gives the canonical NaN.
   float round_acc(double v) const {
-    return spec.acc_format == kFp32
-               ? static_cast<float>(v)
-               : static_cast<float>(decode(encode(v, spec.acc_format), spec.acc_format));
+    return canonical_nan(
+        spec.acc_format == kFp32
+            ? static_cast<float>(v)
+            : static_cast<float>(decode(encode(v, spec.acc_format), spec.acc_format)));
   }
   // T[p] from the stored half: p_0 = 1 reads Ts[p >> 1]; else -Ts[(~p & mask) >> 1].
   float lookup(const Operand& a, unsigned p) const {
@@ -168,11 +172,11 @@ struct LutTcArith {
         c.acc_g = round_acc(static_cast<double>(c.acc_g) + plane);
       }
     }
-    for (int t = 0; t < a.count; ++t) c.s = c.s + a.a[t];
+    for (int t = 0; t < a.count; ++t) c.s = canonical_nan(c.s + a.a[t]);
     if (w.group_end) {
       const float zs = static_cast<float>(w.z_prime) * c.s;
       const float d = c.acc_g - zs;
-      c.out = c.out + d * w.half_scale;
+      c.out = canonical_nan(c.out + d * w.half_scale);
       c.acc_g = 0;
       c.s = 0;
     }
@@ -191,8 +195,8 @@ struct LutTcInt8Arith {
   struct Acc {
     std::int64_t acc_g = 0;  // bit-plane sums of the current scale group, exact
     std::int64_t s = 0;      // activation sum of the current scale group, exact
-    float out = 0;           // dequantized scale groups so far, binary32
-    float s_a = 0;           // the row's activation scale (travels with the chain)
+    float out = 0;           // dequantized scale groups so far, binary32 (NaN canonical)
+    float s_a = 0;           // the row's activation scale (travels with the chain; NaN canonical)
   };
   struct Step {
     Acc value;
@@ -211,19 +215,19 @@ struct LutTcInt8Arith {
       c.acc_g += static_cast<std::int64_t>(entry) * (std::int64_t{1} << i);
     }
     for (int t = 0; t < a.count; ++t) c.s += static_cast<std::int64_t>(a.a[t]);
-    c.s_a = a.s_a;
+    c.s_a = canonical_nan(a.s_a);
     bool overflow = false;
     if (w.group_end) {
       const std::int64_t d = c.acc_g - static_cast<std::int64_t>(w.z_prime) * c.s;
       overflow = d < INT32_MIN || d > INT32_MAX;
-      c.out = c.out + static_cast<float>(d) * w.half_scale;
+      c.out = canonical_nan(c.out + static_cast<float>(d) * w.half_scale);
       c.acc_g = 0;
       c.s = 0;
     }
     return Step{c, overflow};
   }
   std::int64_t output(const Acc& c) const {
-    return encode(static_cast<double>(c.out * c.s_a), spec.out_format);
+    return encode(static_cast<double>(canonical_nan(c.out * c.s_a)), spec.out_format);
   }
 };
 
@@ -236,6 +240,7 @@ struct LutTcInt8Arith {
 //     exact before the one rounding to an integer; the clamp never acts since scale >= M / 127
 //     (1 - 2^-24)); M = 0 gives scale 0 and all entries 0; a non-finite T32 (an infinite or NaN
 //     activation) gives scale NaN and all entries 0.
+// A NaN entry or scale is the canonical NaN (fp16 0x7E00, binary32 0x7FC00000).
 struct LutHalfTable {
   std::array<float, 8> entries{};  // Ts[h], h < 2^(Kg-1): table_format values (int8: integers)
   float scale = 0;                 // table_format int8: the table's scale; else 0 (unused)
@@ -254,7 +259,7 @@ inline LutHalfTable build_half_table(const LutTcSpec& spec, const std::array<flo
   if (spec.table_format != LutTableFormat::Int8) {
     const FloatFormat f = spec.table_format == LutTableFormat::Fp16 ? kFp16 : kFp32;
     for (unsigned half = 0; half < half_count; ++half) {
-      table.entries[half] = static_cast<float>(decode(encode(t32[half], f), f));
+      table.entries[half] = canonical_nan(static_cast<float>(decode(encode(t32[half], f), f)));
     }
     return table;
   }
@@ -265,7 +270,7 @@ inline LutHalfTable build_half_table(const LutTcSpec& spec, const std::array<flo
     max_abs = std::max(max_abs, std::fabs(t32[half]));
   }
   if (!finite) {
-    table.scale = std::numeric_limits<float>::quiet_NaN();
+    table.scale = std::bit_cast<float>(kCanonicalNan32);
     return table;
   }
   table.scale = max_abs / 127.0f;  // one binary32 division: RNE32(M / 127)

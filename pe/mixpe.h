@@ -7,6 +7,8 @@
 //          RNE32(acc * s_a), optionally rounded to fp16.
 //   W4A16: fp16 activations. P <- RNE32(P + a*q); S <- RNE32(S + a); at the group's last k:
 //          acc <- RNE32(acc + RNE32(RNE32(P - RNE32(z*S)) * s)).
+// Every NaN that the state (P, S, acc, s_a) or the output holds is the canonical NaN
+// (canonical_nan, pe/float_format.h): +0x7FC00000, an fp16 output 0x7E00.
 // Semantics: docs/PE_SEMANTICS.md.
 #pragma once
 
@@ -78,8 +80,8 @@ struct MixpeW4A8Arith {
   struct Acc {
     std::int64_t p = 0;  // sum of a*q in the current group (exact)
     std::int64_t s = 0;  // sum of a in the current group (exact)
-    float acc = 0;       // dequantized groups so far, binary32
-    float s_a = 0;       // the row's activation scale (travels with the chain)
+    float acc = 0;       // dequantized groups so far, binary32 (a NaN is canonical)
+    float s_a = 0;       // the row's activation scale (travels with the chain; NaN canonical)
   };
   struct Step {
     Acc value;
@@ -92,27 +94,27 @@ struct MixpeW4A8Arith {
   Step mac_step(Acc c, const Operand& a, const Operand& w) const {
     c.p += static_cast<std::int64_t>(a.v) * w.v;  // shift&add: the sum of (a << i) over q's bits
     c.s += a.v;
-    c.s_a = a.s;
+    c.s_a = canonical_nan(a.s);
     bool overflow = false;
     if (w.group_end) {
       const std::int64_t d = c.p - static_cast<std::int64_t>(w.z) * c.s;
       overflow = d < INT32_MIN || d > INT32_MAX;
       const float scaled = static_cast<float>(d) * w.s;  // float(d): exact below 2^24, else RNE
-      c.acc = c.acc + scaled;
+      c.acc = canonical_nan(c.acc + scaled);
       c.p = 0;
       c.s = 0;
     }
     return Step{c, overflow};
   }
   std::int64_t output(const Acc& c) const {
-    return encode(static_cast<double>(c.acc * c.s_a), spec.out_format);
+    return encode(static_cast<double>(canonical_nan(c.acc * c.s_a)), spec.out_format);
   }
 };
 
 struct MixpeW4A16Arith {
   using Operand = MixpeOperand;
   struct Acc {
-    float p = 0;    // RNE32 sum of a*q in the current group
+    float p = 0;    // RNE32 sum of a*q in the current group (a NaN is canonical, as below)
     float s = 0;    // RNE32 sum of a in the current group
     float acc = 0;  // dequantized groups so far
   };
@@ -125,12 +127,12 @@ struct MixpeW4A16Arith {
   explicit MixpeW4A16Arith(const MixpeSpec& s) : spec(s) {}
   static Acc zero() { return Acc{}; }
   Step mac_step(Acc c, const Operand& a, const Operand& w) const {
-    c.p = c.p + a.f * static_cast<float>(w.v);  // a*q is exact in binary32
-    c.s = c.s + a.f;
+    c.p = canonical_nan(c.p + a.f * static_cast<float>(w.v));  // a*q is exact in binary32
+    c.s = canonical_nan(c.s + a.f);
     if (w.group_end) {
       const float zs = static_cast<float>(w.z) * c.s;
       const float d = c.p - zs;
-      c.acc = c.acc + d * w.s;
+      c.acc = canonical_nan(c.acc + d * w.s);
       c.p = 0;
       c.s = 0;
     }

@@ -18,11 +18,9 @@
 //   lut        registered: Ts[h] at [h * TW +: TW], TW = 1 + TABLE_E + TABLE_M bits
 // Reset (synchronous, active high) clears lut (all entries +0).
 //
-// NaN signs follow the C++ as compiled on x86-64 (GCC 12 -O3 -march=native; every NaN
-// canonical): v - a_t returns v's NaN when v is NaN, else a_t's with a_t's own sign (x86
-// subtracts without negating a NaN operand); v + a_t with both NaN returns v's (the operand
-// order GCC chose in the lock-step test, docs/RTL.md, lut_tc); inf - inf gives the default NaN
-// (negative). A NaN entry rounds to the canonical NaN of the table format with its sign.
+// NaNs (build_half_table's rule, docs/PE_SEMANTICS.md): every NaN entry is the canonical NaN of
+// the table format with sign 0 and payload 0 (fp16 0x7E00, binary32 0x7FC00000), whatever
+// caused it (a NaN activation, inf - inf): the adders of tpesim_fp.svh give nothing else.
 `include "tpesim_fp.svh"
 
 module lut_tc_table #(
@@ -63,7 +61,7 @@ module lut_tc_table #(
   // bits p_1 .. p_(t-1) (so level KG - 1 is indexed by h = p >> 1). Level 0 is a0 itself. Value
   // i of level t is at [32 (2^t - 1 + i) +: 32].
   wire [32*(2*Half-1)-1:0] level;
-  logic [31:0] a0_fp32;  // a0 widened to binary32 (exact; a NaN stays canonical with its sign)
+  logic [31:0] a0_fp32;  // a0 widened to binary32 (exact for finite a0)
   logic [31:0] level0;  // a0 as binary32, infinities and NaNs included
   tpesim_fp_round #(
       .SW(11),
@@ -77,7 +75,7 @@ module lut_tc_table #(
       .y   (a0_fp32)
   );
   always_comb begin
-    if (a_nan[0]) level0 = {a_sign[0], 31'h7FC00000};
+    if (a_nan[0]) level0 = 32'h7FC00000;
     else if (a_inf[0]) level0 = {a_sign[0], 31'h7F800000};
     else level0 = a0_fp32;
   end
@@ -89,7 +87,7 @@ module lut_tc_table #(
       logic v_sign, v_nan, v_inf;
       logic [23:0] v_sig;
       logic signed [XW-1:0] v_lsb;
-      logic b_sign;  // a_t's sign, flipped for v - a_t unless a_t is a NaN
+      logic b_sign;  // a_t's sign, flipped for v - a_t
       tpesim_fp_unpack #(
           .E (8),
           .M (23),
@@ -102,48 +100,26 @@ module lut_tc_table #(
           .nan(v_nan),
           .inf(v_inf)
       );
-      assign b_sign = a_sign[t] ^ (!Plus && !a_nan[t]);
-      if (Plus) begin : g_add
-        // v + a_t: v first (the compiled operand order).
-        tpesim_fp_add #(
-            .SW(24),
-            .XW(XW),
-            .OE(8),
-            .OM(23)
-        ) u_add (
-            .a_sign(v_sign),
-            .a_sig(v_sig),
-            .a_lsb(v_lsb),
-            .a_nan(v_nan),
-            .a_inf(v_inf),
-            .b_sign(b_sign),
-            .b_sig({13'h0, a_sig[11*t+:11]}),
-            .b_lsb(a_lsb[XW*t+:XW]),
-            .b_nan(a_nan[t]),
-            .b_inf(a_inf[t]),
-            .y(level[32*((1<<t)-1+i)+:32])
-        );
-      end else begin : g_sub
-        // v - a_t: v first (subtraction does not commute).
-        tpesim_fp_add #(
-            .SW(24),
-            .XW(XW),
-            .OE(8),
-            .OM(23)
-        ) u_sub (
-            .a_sign(v_sign),
-            .a_sig(v_sig),
-            .a_lsb(v_lsb),
-            .a_nan(v_nan),
-            .a_inf(v_inf),
-            .b_sign(b_sign),
-            .b_sig({13'h0, a_sig[11*t+:11]}),
-            .b_lsb(a_lsb[XW*t+:XW]),
-            .b_nan(a_nan[t]),
-            .b_inf(a_inf[t]),
-            .y(level[32*((1<<t)-1+i)+:32])
-        );
-      end
+      assign b_sign = a_sign[t] ^ !Plus;
+      // v + a_t or v - a_t (a_t with its sign flipped).
+      tpesim_fp_add #(
+          .SW(24),
+          .XW(XW),
+          .OE(8),
+          .OM(23)
+      ) u_add (
+          .a_sign(v_sign),
+          .a_sig(v_sig),
+          .a_lsb(v_lsb),
+          .a_nan(v_nan),
+          .a_inf(v_inf),
+          .b_sign(b_sign),
+          .b_sig({13'h0, a_sig[11*t+:11]}),
+          .b_lsb(a_lsb[XW*t+:XW]),
+          .b_nan(a_nan[t]),
+          .b_inf(a_inf[t]),
+          .y(level[32*((1<<t)-1+i)+:32])
+      );
     end
   end
 
@@ -184,7 +160,7 @@ module lut_tc_table #(
           .y   (e_finite)
       );
       always_comb begin
-        if (e_nan) e_out = {e_sign, Quiet};
+        if (e_nan) e_out = {1'b0, Quiet};
         else if (e_inf) e_out = {e_sign, Inf};
         else e_out = e_finite;
       end

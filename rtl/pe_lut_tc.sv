@@ -42,12 +42,10 @@
 // s_g hold partial sums (after each plane; S takes ceil(KG / W_BITS) activations per cycle),
 // acc is the value before the step. Reset (synchronous, active high) clears everything to +0.
 //
-// NaN signs follow the C++ as compiled on x86-64 (GCC 12 -O3 -march=native; every NaN
-// canonical; docs/RTL.md, lut_tc): a negated table entry flips a NaN's sign; with two NaN
-// operands x86 returns its first source operand's, and the operand order GCC chose in the
-// lock-step test gives acc_g's for acc_g + 2^i T, S's for S + a_t, d's for d * (s / 2) and the
-// product's for acc + RNE32(d (s / 2)); a subtraction returns its left operand's NaN, else the
-// right one's with its own sign; inf - inf and 0 * inf give the default NaN (negative).
+// NaNs (LutTcArith's rule, docs/PE_SEMANTICS.md): every NaN that acc_g, s_g, acc or out holds
+// is the canonical NaN with sign 0 and payload 0 (binary32 0x7FC00000, fp16 0x7E00), whatever
+// caused it (a NaN entry, activation or scale, inf - inf, 0 * inf): the float units of
+// tpesim_fp.svh give nothing else, so neither operand order nor a negated NaN matters.
 //
 // NOTE(model): S is the same for every column of a row (like the table); the hardware would keep
 // one S per row beside lut_tc_table. Each PE carries its own here, as LutTcArith::Acc does.
@@ -174,7 +172,6 @@ module pe_lut_tc #(
       .nan(g_nan),
       .inf(g_inf)
   );
-  // acc_g first (the compiled operand order).
   tpesim_fp_add #(
       .SW(SigW),
       .XW(XW),
@@ -239,7 +236,6 @@ module pe_lut_tc #(
         .nan(c_nan),
         .inf(c_inf)
     );
-    // S first (the compiled operand order).
     tpesim_fp_add #(
         .SW(24),
         .XW(XW),
@@ -354,7 +350,7 @@ module pe_lut_tc #(
       .nan(f_nan),
       .inf(f_inf)
   );
-  // acc_g - zs: acc_g first; zs's sign flips unless it is a NaN (x86 keeps a NaN's sign).
+  // acc_g - zs: zs with its sign flipped.
   tpesim_fp_add #(
       .SW(24),
       .XW(XW),
@@ -366,7 +362,7 @@ module pe_lut_tc #(
       .a_lsb(f_lsb),
       .a_nan(f_nan),
       .a_inf(f_inf),
-      .b_sign(zs_sign ^ !zs_nan),
+      .b_sign(!zs_sign),
       .b_sig(zs_sig),
       .b_lsb(zs_lsb),
       .b_nan(zs_nan),
@@ -397,7 +393,7 @@ module pe_lut_tc #(
       .nan(h_nan),
       .inf(h_inf)
   );
-  // d * (s / 2): d first (the compiled operand order); s / 2 is s with lsb - 1.
+  // d * (s / 2): s / 2 is s with lsb - 1.
   tpesim_fp_mul #(
       .AW(24),
       .BW(11),
@@ -441,7 +437,7 @@ module pe_lut_tc #(
       .nan(o_nan),
       .inf(o_inf)
   );
-  // acc + prod: the product first (the compiled operand order).
+  // acc + prod.
   tpesim_fp_add #(
       .SW(24),
       .XW(XW),
@@ -545,7 +541,7 @@ module pe_lut_tc #(
         .y   (y_finite)
     );
     always_comb begin
-      if (y_nan) out = {y_sign, OutQuiet};
+      if (y_nan) out = {1'b0, OutQuiet};
       else if (y_inf) out = {y_sign, OutInf};
       else out = y_finite;
     end

@@ -20,28 +20,25 @@
 //   in_valid   a step happens at the next rising edge (otherwise every register holds)
 //   in_clear   the step starts a new chain from MixpeW4A8Arith::zero(): P = S = 0, acc = +0
 //   a          the int8 activation, signed
-//   a_scale    the row's scale s_a, a binary32 pattern (travels with a; a NaN is taken as the
-//              canonical NaN of its sign, as decode() gives it)
+//   a_scale    the row's scale s_a, a binary32 pattern (travels with a; any NaN is taken as the
+//              canonical NaN, 0x7FC00000)
 //   q, z       the weight's code and its group's zero point, unsigned W_BITS
 //   w_scale    the group's scale s, an fp16 pattern (subnormals, infinities and NaNs allowed)
 //   group_end  q is its group's last weight: dequantize after this step
 //   p, s       registered: the group's partial sums P and S (two's complement), 0 after a
 //              group end
 //   acc        registered: the binary32 pattern of the dequantized groups so far
-//   s_a        registered: the binary32 scale of the last step (canonical NaN)
+//   s_a        registered: the binary32 scale of the last step (a NaN as 0x7FC00000)
 //   overflow   registered: 1 for the cycle after a group end whose D left int32 (the model's
 //              Step::overflow); 0 after other edges
 //   out        combinational read port from acc and s_a: MixpeW4A8Arith::output, off the
 //              accumulation loop (an array reads it once per output)
 // Reset (synchronous, active high) clears p, s, acc (+0), s_a (+0) and overflow.
 //
-// NaN signs, as the C++ runs on x86-64 (GCC 12 -O3 -march=native, scalar AVX): every NaN is
-// canonical (decode() makes operand NaNs canonical, SSE keeps them so). When both operands are
-// NaN, x86 returns its first source operand's, and which operand that is the C++ leaves to the
-// compiler; as compiled in the lock-step test, acc + RNE32(float(D) * s) returns the scaled
-// term's NaN and acc * s_a returns s_a's, so the RTL wires those operands first (docs/RTL.md).
-// Only the sign of a NaN from two NaNs of opposite signs depends on it. 0 * inf and inf - inf
-// give the default NaN (negative).
+// NaNs (MixpeW4A8Arith's rule, docs/PE_SEMANTICS.md): every NaN that acc, s_a or out holds is
+// the canonical NaN with sign 0 and payload 0 (binary32 0x7FC00000, fp16 0x7E00), whatever
+// caused it (a NaN scale, inf - inf, 0 * inf): the float units of tpesim_fp.svh give nothing
+// else, so operand order does not matter.
 //
 // NOTE(model): S is the same for every column of a row; the hardware computes it once per
 // (row, group) and shares it. Here each PE carries its own S register and adder, as the C++
@@ -78,7 +75,7 @@ module pe_mixpe_w4a8 #(
   localparam int SW = 8 + GBits;  // S: |S| <= 2^7 G
   localparam int DW = PW + 1;  // D = P - z S
   localparam int XW = 12;  // signed exponent width of the float datapath
-  localparam logic [30:0] QuietNan = 31'h7FC00000;  // binary32 canonical NaN, no sign
+  localparam logic [31:0] CanonNan = 32'h7FC00000;  // binary32 canonical NaN, sign 0
 
   // ---- The step's integer part: shift&add for a * q and z * S. ----
   logic signed [PW-1:0] a_wide;  // a sign-extended
@@ -230,8 +227,7 @@ module pe_mixpe_w4a8 #(
   );
 
   logic [31:0] a_scale_canon;  // a_scale with a NaN made canonical
-  assign a_scale_canon = (&a_scale[30:23] && a_scale[22:0] != '0) ? {a_scale[31], QuietNan} :
-                                                                    a_scale;
+  assign a_scale_canon = (&a_scale[30:23] && a_scale[22:0] != '0) ? CanonNan : a_scale;
 
   always_ff @(posedge clk) begin
     if (rst) begin
@@ -344,7 +340,7 @@ module pe_mixpe_w4a8 #(
         .y   (r_finite)
     );
     always_comb begin
-      if (r_nan) out = {r_sign, OutQuiet};
+      if (r_nan) out = {1'b0, OutQuiet};
       else if (r_inf) out = {r_sign, OutInf};
       else out = r_finite;
     end

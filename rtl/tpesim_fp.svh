@@ -11,11 +11,10 @@
 // plus NaN and infinity flags (sig and lsb are then ignored). Results are bit patterns of an
 // IEEE-like format (OE exponent bits with bias 2^(OE-1) - 1, OM >= 1 fraction bits, subnormals,
 // the all-ones exponent for infinity and NaN), rounded to nearest, ties to even, with overflow to
-// infinity. NaN results are canonical (all-ones exponent, top fraction bit set) and keep a sign,
-// as x86 SSE gives them for the canonical NaNs that decode() produces: the first NaN operand's
-// sign, and the default NaN (negative) for an invalid operation (inf - inf, 0 * inf). "First" is
-// operand a of these modules: an including module wires first the operand that the compiled C++
-// reads first (see its header).
+// infinity. Every NaN result (a NaN operand, inf - inf, 0 * inf) is the canonical NaN of the
+// output format: sign 0, all-ones exponent, top fraction bit set, payload 0 (canonical_nan,
+// pe/float_format.h; binary32 0x7FC00000, fp16 0x7E00), whatever the operands' signs and
+// payloads, so the operand order does not matter.
 `ifndef TPESIM_FP_SVH
 `define TPESIM_FP_SVH
 
@@ -105,10 +104,10 @@ module tpesim_fp_round #(
   end
 endmodule
 
-// a + b rounded once to (OE, OM). Specials in priority order: a NaN (a's sign), b NaN (b's
-// sign), inf + -inf (the default NaN, negative), an infinity; an exact zero sum is -0 only when
-// both addends are -0. Significands of SW bits; the adder works on max(SW, OM + 1) bits plus a
-// carry and three bits below (guard, round, sticky), which rounds correctly to OM + 1 bits.
+// a + b rounded once to (OE, OM). Specials in priority order: a NaN operand or inf + -inf (the
+// canonical NaN, sign 0), an infinity; an exact zero sum is -0 only when both addends are -0.
+// Significands of SW bits; the adder works on max(SW, OM + 1) bits plus a carry and three bits
+// below (guard, round, sticky), which rounds correctly to OM + 1 bits.
 module tpesim_fp_add #(
     parameter int SW = 24,
     parameter int XW = 12,
@@ -191,9 +190,7 @@ module tpesim_fp_add #(
   );
 
   always_comb begin
-    if (a_nan) y = {a_sign, Quiet};
-    else if (b_nan) y = {b_sign, Quiet};
-    else if (a_inf && b_inf && a_sign != b_sign) y = {1'b1, Quiet};
+    if (a_nan || b_nan || (a_inf && b_inf && a_sign != b_sign)) y = {1'b0, Quiet};
     else if (a_inf) y = {a_sign, Inf};
     else if (b_inf) y = {b_sign, Inf};
     else if (sum == '0) y = {a_sign && b_sign, {(OE + OM) {1'b0}}};  // exact zero

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // tpesim_fp_mul.svh: the binary floating-point multiplier shared by the group-quantized PEs
 // (pe_mixpe_w4a8.sv, pe_lut_tc.sv), in its own file so that a PE without a multiplier
-// (lut_tc_table.sv) includes tpesim_fp.svh alone. Operands and NaN rules as in tpesim_fp.svh.
+// (lut_tc_table.sv) includes tpesim_fp.svh alone. Operands and the NaN rule (every NaN result is
+// the canonical NaN, sign 0) as in tpesim_fp.svh.
 `ifndef TPESIM_FP_MUL_SVH
 `define TPESIM_FP_MUL_SVH
 
 `include "tpesim_fp.svh"
 
 // a * b rounded once to (OE, OM): the exact product of the significands (one multiplier) and
-// the sum of the exponents, then tpesim_fp_round. Specials in priority order: a NaN (a's sign),
-// b NaN (b's sign), 0 * inf (the default NaN, negative), an infinity (sign a ^ b); a zero
-// product is a zero of sign a ^ b.
+// the sum of the exponents, then tpesim_fp_round. Specials in priority order: a NaN operand or
+// 0 * inf (the canonical NaN, sign 0), an infinity (sign a ^ b); a zero product is a zero of
+// sign a ^ b.
 module tpesim_fp_mul #(
     parameter int AW = 24,
     parameter int BW = 24,
@@ -57,9 +58,7 @@ module tpesim_fp_mul #(
   );
 
   always_comb begin
-    if (a_nan) y = {a_sign, Quiet};
-    else if (b_nan) y = {b_sign, Quiet};
-    else if ((a_inf && b_sig == '0) || (b_inf && a_sig == '0)) y = {1'b1, Quiet};
+    if (a_nan || b_nan || (a_inf && b_sig == '0) || (b_inf && a_sig == '0)) y = {1'b0, Quiet};
     else if (a_inf || b_inf) y = {p_sign, Inf};
     else y = rounded;
   end

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/run.h"
 
+#include <optional>
+#include <utility>
+
+#include "sim/synth/pe_area.h"
+
 namespace tpesim {
 
 RunResult run_workload(const arch::ArchSpec& arch, const workloads::Workload& workload) {
@@ -23,7 +28,12 @@ RunResult run_workload(const arch::ArchSpec& arch, const workloads::Workload& wo
   }
   RunTotals& t = result.totals;
   t.utilization = t.cycles > 0 ? busy_weighted / static_cast<double>(t.cycles) : 0;
-  const arch::CostModel cost(arch, arch::load_tech_for(arch.tech));
+  arch::TechTable table = arch::load_tech_for(arch.tech);
+  std::optional<arch::SynthesizedPeArea> synthesized;
+  if (arch.tech.pe_area == arch::PeAreaSource::Yosys) {
+    synthesized = synth::synthesized_pe_area(arch, table);
+  }
+  const arch::CostModel cost(arch, std::move(table), std::move(synthesized));
   std::vector<arch::LayerInstance> instances;
   for (const LayerResult& l : result.layers) instances.push_back({&l.stats, l.gemm.count});
   result.cost = cost.run(instances);

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `tpesim` command line: run, gemm, numerics, trace, check-config, list-kinds, describe.
+// The `tpesim` command line: run, sweep, gemm, numerics, synth, trace, check-config, list-kinds,
+// describe.
 // Exit codes: 0 success, 2 bad user input, 3 a model invariant broke (a bug), 1 anything else.
 #include <fmt/format.h>
+#include <unistd.h>
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "arch/arch_spec.h"
 #include "pe/pe_config.h"
@@ -19,7 +22,11 @@
 #include "sim/run.h"
 #include "sim/scalesim/scalesim_config.h"
 #include "sim/scalesim/scalesim_reports.h"
+#include "sim/sweep/sweep_progress.h"
+#include "sim/sweep/sweep_runner.h"
+#include "sim/synth/synth_command.h"
 #include "sim/version.h"
+#include "sim/workload_file.h"
 #include "workloads/llm_model.h"
 #include "workloads/llm_trace.h"
 #include "workloads/scalesim_topology.h"
@@ -51,46 +58,6 @@ struct RunOptions {
 bool ends_with(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-// CSV topologies say which format they are by their header: `Layer, M, N, K` is a GEMM list.
-bool csv_is_gemm(const std::string& path);
-
-// An LLM trace CSV (docs/WORKLOADS.md) says so by its header: `name,m,n,k,count,phase,...`.
-bool csv_is_trace(const std::string& path) {
-  std::ifstream in(path);
-  std::string header;
-  std::getline(in, header);
-  return workloads::is_trace_header(header);
-}
-
-// A CSV workload: an LLM trace (by its header), else a SCALE-Sim topology (GEMM rows with --gemm
-// or a 4-column header, else conv rows).
-workloads::Workload load_csv_workload(const std::string& path, bool gemm_csv) {
-  if (csv_is_trace(path)) return workloads::load_trace_csv(path);
-  return workloads::load_scalesim_topology(path, gemm_csv || csv_is_gemm(path)
-                                                     ? workloads::TopologyFormat::Gemm
-                                                     : workloads::TopologyFormat::Conv);
-}
-
-// A GEMM list YAML, or a CSV: an LLM trace or a SCALE-Sim topology.
-workloads::Workload load_workload(const std::string& path, bool gemm_csv) {
-  if (ends_with(path, ".csv")) return load_csv_workload(path, gemm_csv);
-  return workloads::load_gemm_yaml(path);
-}
-
-bool csv_is_gemm(const std::string& path) {
-  std::ifstream in(path);
-  std::string header;
-  std::getline(in, header);
-  int fields = 0;
-  for (std::size_t start = 0; start <= header.size();) {
-    std::size_t comma = header.find(',', start);
-    if (comma == std::string::npos) comma = header.size();
-    if (header.find_first_not_of(" \t\r", start) < comma) ++fields;
-    start = comma + 1;
-  }
-  return fields == 4;
 }
 
 int run_command(const RunOptions& o) {
@@ -128,7 +95,7 @@ int run_command(const RunOptions& o) {
           "error: run needs --arch and --workload (or --scalesim-config and --topology)");
     }
     spec = arch::load_arch(o.arch, overrides);
-    workload = load_workload(o.workload, o.gemm_topology);
+    workload = load_workload_file(o.workload, o.gemm_topology);
   }
   StagedOutput out{fs::path(o.out)};
   const RunResult result = run_workload(spec, workload);
@@ -140,6 +107,31 @@ int run_command(const RunOptions& o) {
              100 * result.totals.utilization);
   fmt::print("report: {}\n", (fs::path(o.out) / "report.md").string());
   return kExitOk;
+}
+
+struct SweepCliOptions {
+  std::string file;     // the sweep file
+  std::string out;      // --out
+  int jobs = 0;         // --jobs; 0: the hardware threads
+  bool resume = false;  // --resume
+};
+
+int sweep_command(const SweepCliOptions& o) {
+  const sweep::SweepSpec spec = sweep::load_sweep(o.file);
+  sweep::SweepOptions options;
+  options.out = o.out;
+  options.jobs =
+      o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.resume = o.resume;
+  options.progress = sweep::ProgressPrinter(stderr, ::isatty(STDERR_FILENO) != 0, spec.name);
+  const sweep::SweepSummary s = sweep::run_sweep(spec, options);
+  fmt::print(
+      "{}: {} points ({} ok, {} errors; {} run now, {} from an earlier run), {} on the "
+      "Pareto front\n",
+      spec.name, s.total, s.ok, s.errors, s.ran, s.resumed, s.pareto);
+  if (s.errors > 0) fmt::print(stderr, "first error: {}\n", s.first_error);
+  fmt::print("report: {}\n", (fs::path(o.out) / "report.md").string());
+  return s.internal_errors > 0 ? kExitModel : kExitOk;
 }
 
 int check_config_command(const std::vector<std::string>& files, bool gemm_csv) {
@@ -154,6 +146,8 @@ int check_config_command(const std::vector<std::string>& files, bool gemm_csv) {
         const ConfigDoc doc = ConfigDoc::from_file(f);
         if (doc.root().child("gemms").present()) {
           workloads::load_gemm_yaml(f);
+        } else if (doc.root().child("axes").present()) {
+          sweep::load_sweep(f);
         } else if (doc.root().child("tech_table").present()) {
           arch::bind_tech_table(doc);
         } else {
@@ -289,7 +283,7 @@ int list_kinds_command() {
   fmt::print("  {:<12} {}\n", "buffered", "per-operand double-buffered SRAM and a DRAM model");
   fmt::print(
       "sections: run (fidelity, timing, values, verify, seed), tech (table, node_nm, "
-      "clock_ghz, vdd_v)\n");
+      "clock_ghz, vdd_v, pe_area)\n");
   fmt::print("Use `tpesim describe KIND` for every parameter.\n");
   return kExitOk;
 }
@@ -362,6 +356,36 @@ int main(int argc, char** argv) {
   run_cmd->add_flag("--values", run.values, "compute output values in fast fidelity");
   run_cmd->add_flag("--verify", run.verify, "check outputs against the CPU golden GEMM");
   run_cmd->add_option("--out", run.out, "output folder for the reports")->required();
+
+  SweepCliOptions sweep_opts;
+  CLI::App* sweep_cmd = app.add_subcommand(
+      "sweep",
+      "run every design point of a sweep file (docs/SWEEPS.md) and write results.jsonl, "
+      "results.csv, pareto.csv and report.md into --out");
+  sweep_cmd->add_option("file", sweep_opts.file, "the sweep YAML (see configs/sweeps)")->required();
+  sweep_cmd->add_option("--out", sweep_opts.out, "output folder (must be empty unless --resume)")
+      ->required();
+  sweep_cmd
+      ->add_option("--jobs,-j", sweep_opts.jobs,
+                   "points run in parallel, in-process threads (default: the hardware threads)")
+      ->check(CLI::Range(1, 4096));
+  sweep_cmd->footer(
+      "Sweep file (docs/SWEEPS.md); paths are relative to it:\n"
+      "  name: my_sweep\n"
+      "  base: ../arch/systolic_32x32_ws.yaml\n"
+      "  workload: {file: ../workloads/gemm_64.yaml}\n"
+      "    # or {model: llama2-7b, phase: decode, batch: 1, seq: 1, context: 128}\n"
+      "  axes:   # every point: the base plus one choice of each axis, as --set overrides\n"
+      "    - {key: array.dataflow, values: [ws, os]}\n"
+      "    - zip: [{key: array.rows, values: [16, 32]}, {key: array.cols, values: [16, 32]}]\n"
+      "    - variants: [{name: int8, set: {array.pe: {kind: int_mac}}},\n"
+      "                 {name: fp16, set: {array.pe: {kind: fp_mac}}}]\n"
+      "Writes results.jsonl (one row per finished point, appended as it goes), then\n"
+      "results.csv, pareto.csv and report.md. A point whose config is invalid is an error row.\n"
+      "Exit codes: 0 done (error rows included), 2 bad input, 3 a point broke a model invariant.");
+  sweep_cmd->add_flag("--resume", sweep_opts.resume,
+                      "continue the sweep in --out: keep its results.jsonl rows and run only the "
+                      "missing points");
 
   std::vector<std::string> check_files;
   bool check_gemm = false;
@@ -445,6 +469,26 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   trace_cmd->add_option("--out", trace.out, "the trace CSV to write")->required();
 
+  synth::SynthCommandOptions synth_opts;
+  CLI::App* synth_cmd = app.add_subcommand(
+      "synth",
+      "synthesize a PE's Verilog (rtl/) with Yosys and the OSU 0.18 um cells, time it with "
+      "OpenSTA, scale it to a node: area, NAND2-eq, critical path, fmax (docs/RTL.md)");
+  synth_cmd
+      ->add_option("--pe", synth_opts.kind,
+                   "PE kind: int_mac, bitslice (booth_csa, serial_digit), lmul or fp_mac")
+      ->required();
+  synth_cmd->add_option("--set", synth_opts.overrides,
+                        "a PE parameter: key=value, as under array.pe (repeatable)");
+  synth_cmd
+      ->add_option("--node", synth_opts.node_nm,
+                   "node to scale to, nm (default: the technology table's, 45)")
+      ->check(CLI::Range(1, 1000));
+  synth_cmd->add_option("--out", synth_opts.out, "folder for synth.json and netlist.v");
+  synth_cmd->add_option("--cache-dir", synth_opts.cache_dir,
+                        "synthesis cache (default: $TPESIM_CACHE_DIR, else .synth-cache in the "
+                        "build folder)");
+
   CLI::App* list_cmd = app.add_subcommand("list-kinds", "list PE, array and memory kinds");
   std::string describe_kind;
   CLI::App* describe_cmd =
@@ -467,8 +511,10 @@ int main(int argc, char** argv) {
 
   try {
     if (run_cmd->parsed()) return run_command(run);
+    if (sweep_cmd->parsed()) return sweep_command(sweep_opts);
     if (check_cmd->parsed()) return check_config_command(check_files, check_gemm);
     if (numerics_cmd->parsed()) return numerics_command(numerics);
+    if (synth_cmd->parsed()) return synth::run_synth_command(synth_opts);
     if (gemm_cmd->parsed()) return run_gemm_command(gemm);
     if (trace_cmd->parsed()) return trace_command(trace);
     if (list_cmd->parsed()) return list_kinds_command();

@@ -7,8 +7,10 @@
 // table rules, the config and the operand widths.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -119,6 +121,8 @@ std::int64_t reference_dot(const LutTcSpec& spec, const DotCase& c) {
     const float d = acc - zs;
     out = out + d * (s * 0.5f);
   }
+  // Any NaN is the canonical NaN with sign 0 (the host's NaN sign and payload are not portable).
+  if (std::isnan(out)) return spec.out_format == kFp32 ? 0x7FC00000 : 0x7E00;
   return encode(static_cast<double>(out), spec.out_format);
 }
 
@@ -130,9 +134,10 @@ struct LutOperands {
   std::vector<LutOperand> w;         // k x n
 };
 
-// The dot product through prepare_lut_operands and a mac_step chain; `events` counts the steps
-// whose overflow flag was set.
-std::int64_t arith_dot(const LutTcSpec& spec, const DotCase& c, int* events = nullptr) {
+// The chain state after a dot product through prepare_lut_operands and a mac_step chain (its
+// first `steps` steps when steps >= 0); `events` counts the steps whose overflow flag was set.
+LutTcArith::Acc arith_chain(const LutTcSpec& spec, const DotCase& c, int* events = nullptr,
+                            std::int64_t steps = -1) {
   const auto k = static_cast<std::int64_t>(c.a.size());
   std::vector<std::int32_t> a_codes(c.a.begin(), c.a.end()), w_codes(c.q.begin(), c.q.end());
   MixpeQuantParams quant;
@@ -142,13 +147,18 @@ std::int64_t arith_dot(const LutTcSpec& spec, const DotCase& c, int* events = nu
   const auto op = prepare_lut_operands<LutOperands>(spec, 1, 1, k, a_codes, w_codes, quant);
   const LutTcArith arith(spec);
   LutTcArith::Acc acc = LutTcArith::zero();
-  for (std::int64_t j = 0; j < op.k; ++j) {
+  for (std::int64_t j = 0; j < op.k && (steps < 0 || j < steps); ++j) {
     const auto step =
         arith.mac_step(acc, op.a[static_cast<std::size_t>(j)], op.w[static_cast<std::size_t>(j)]);
     acc = step.value;
     if (events) *events += step.overflow;
   }
-  return arith.output(acc);
+  return acc;
+}
+
+// The output of that chain.
+std::int64_t arith_dot(const LutTcSpec& spec, const DotCase& c, int* events = nullptr) {
+  return LutTcArith(spec).output(arith_chain(spec, c, events));
 }
 
 // ---- inputs ----------------------------------------------------------------------------------
@@ -384,6 +394,248 @@ TEST(LutTcTest, OperandBitsFollowTheTableFormat) {
   EXPECT_EQ(operand_bits(spec).a, 2 * 8 + 32);
   spec.activation = LutActivation::Int8;
   EXPECT_EQ(operand_bits(spec).a, 2 * 16);
+}
+
+}  // namespace
+}  // namespace tpesim::pe
+
+namespace tpesim::pe {
+namespace {
+
+// ---- NaN results: always the canonical NaN, sign 0, payload 0 -------------------------------
+
+constexpr std::uint32_t kNan32 = 0x7FC00000u;  // binary32 canonical NaN
+constexpr std::uint32_t kNan16 = 0x7E00u;      // fp16 canonical NaN
+
+std::uint32_t bits(float x) { return std::bit_cast<std::uint32_t>(x); }
+float f16(std::uint32_t pattern) { return static_cast<float>(decode(pattern, kFp16)); }
+float f32(std::uint32_t pattern) { return std::bit_cast<float>(pattern); }
+// A float is not NaN, or it is the canonical NaN.
+bool canonical(float x) { return !std::isnan(x) || bits(x) == kNan32; }
+std::uint32_t canonical_out(FloatFormat f) { return f == kFp32 ? kNan32 : kNan16; }
+
+// Tables of a negative NaN activation and of inf - inf: every NaN entry and the int8 scale are
+// +0x7FC00000 (fp16 entries widen 0x7E00).
+TEST(LutTcNanTest, TableNansAreCanonical) {
+  const float neg_nan = f16(0xFE01u), inf = f16(0x7C00u);
+  for (LutTableFormat table : {LutTableFormat::Fp16, LutTableFormat::Fp32, LutTableFormat::Int8}) {
+    LutTcSpec spec;
+    spec.table_format = table;
+    for (const std::array<float, 4>& a :
+         {std::array<float, 4>{1, neg_nan, 2, 3}, std::array<float, 4>{neg_nan, 1, 2, 3},
+          std::array<float, 4>{inf, inf, 1, -inf}, std::array<float, 4>{-inf, inf, 0, 0}}) {
+      const LutHalfTable t = build_half_table(spec, a);
+      int nans = 0;
+      for (float e : t.entries) {
+        nans += std::isnan(e);
+        EXPECT_TRUE(canonical(e)) << enum_name(table) << " " << std::hex << bits(e);
+      }
+      if (table == LutTableFormat::Int8) {
+        EXPECT_EQ(bits(t.scale), kNan32) << std::hex << bits(t.scale);
+      } else {
+        EXPECT_GT(nans, 0) << enum_name(table);
+        EXPECT_EQ(t.scale, 0.0f);
+      }
+    }
+  }
+}
+
+// Dot products whose NaN comes from a negative NaN activation, opposite infinite activations
+// (inf - inf in the table sums and in S), a negative NaN scale, or an infinite scale times a
+// zero d (0 * inf): acc_g, S, the output accumulator and the output are the canonical NaN in
+// every table, accumulator and output format.
+TEST(LutTcNanTest, DotProductNansAreCanonical) {
+  struct Input {
+    const char* what;
+    std::vector<std::uint32_t> a;
+    std::uint32_t scale;
+  };
+  const std::vector<Input> inputs = {
+      {"NaN activation", {0x3C00, 0xFE01, 0x4000, 0x3C00, 0x3C00, 0x3C00, 0x3C00, 0x3C00}, 0x2000},
+      {"inf - inf", {0x7C00, 0xFC00, 0x4000, 0x3C00, 0x7C00, 0x3C00, 0xFC00, 0x3C00}, 0x2000},
+      {"NaN scale", {0x3C00, 0x4000, 0x4000, 0x3C00, 0x3C00, 0x3C00, 0x3C00, 0x3C00}, 0xFE01},
+      {"0 * inf scale", {0, 0, 0, 0, 0, 0, 0, 0}, 0xFC00},
+  };
+  int compared = 0;
+  for (LutTableFormat table : {LutTableFormat::Fp16, LutTableFormat::Fp32, LutTableFormat::Int8}) {
+    for (FloatFormat acc : {kFp32, kFp16}) {
+      for (FloatFormat out : {kFp32, kFp16}) {
+        for (const Input& in : inputs) {
+          LutTcSpec spec;
+          spec.table_format = table;
+          spec.acc_format = acc;
+          spec.out_format = out;
+          spec.group_size = 8;
+          const DotCase c{in.a, {1, 2, 3, 0, 1, 2, 3, 0}, {in.scale}, {1}};
+          // The first LUT group does not end the scale group: acc_g and S as they stand after it.
+          const LutTcArith::Acc mid = arith_chain(spec, c, nullptr, 1);
+          EXPECT_TRUE(canonical(mid.acc_g) && canonical(mid.s)) << in.what;
+          if (in.scale == 0x2000) {
+            EXPECT_TRUE(std::isnan(mid.s)) << in.what;
+          }
+          const LutTcArith::Acc end = arith_chain(spec, c);
+          EXPECT_EQ(bits(end.out), kNan32) << in.what << " " << describe(spec);
+          EXPECT_EQ(arith_dot(spec, c), canonical_out(out)) << in.what << " " << describe(spec);
+          EXPECT_EQ(arith_dot(spec, c), reference_dot(spec, c)) << in.what;
+          ++compared;
+        }
+      }
+    }
+  }
+  EXPECT_EQ(compared, 3 * 2 * 2 * 4);
+}
+
+// int8 activations: a negative NaN per-token scale, 0 * inf at the output (a zero accumulator
+// times an infinite s_a), inf - inf between groups and a NaN weight scale all give the
+// canonical NaN in out, s_a and the output.
+TEST(LutTcNanTest, Int8ActivationNansAreCanonical) {
+  LutTcSpec spec;
+  spec.activation = LutActivation::Int8;
+  spec.group_size = 4;
+  for (FloatFormat out : {kFp32, kFp16}) {
+    spec.out_format = out;
+    const LutTcInt8Arith arith(spec);
+    LutOperand a;
+    a.a = {1, 2, 3, 4};
+    a.count = 4;
+    a.table = build_half_table(
+                  [&] {
+                    LutTcSpec t = spec;
+                    t.table_format = LutTableFormat::Fp32;
+                    return t;
+                  }(),
+                  a.a)
+                  .entries;
+    LutOperand w;
+    w.q = {1, 0, 1, 1};
+    w.z_prime = 0;
+    w.group_end = true;
+    // A NaN s_a (negative, with a payload).
+    a.s_a = f32(0xFFC00123u);
+    w.half_scale = 0.5f;
+    LutTcInt8Arith::Acc c = arith.mac_step(LutTcInt8Arith::zero(), a, w).value;
+    EXPECT_EQ(bits(c.s_a), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+    // 0 * inf: a zero sum times an infinite s_a.
+    a.s_a = f16(0x7C00u);
+    LutOperand zero_a = a;
+    zero_a.table = {};
+    zero_a.a = {};
+    c = arith.mac_step(LutTcInt8Arith::zero(), zero_a, w).value;
+    EXPECT_EQ(c.out, 0.0f);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+    // inf - inf: +inf, then a group scaled to -inf.
+    a.s_a = 1.0f;
+    w.half_scale = f16(0x7C00u);
+    c = arith.mac_step(LutTcInt8Arith::zero(), a, w).value;
+    ASSERT_TRUE(std::isinf(c.out));
+    LutOperand w_neg = w;
+    w_neg.half_scale = -w.half_scale;
+    c = arith.mac_step(c, a, w_neg).value;
+    EXPECT_EQ(bits(c.out), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+    // A NaN weight scale (negative).
+    w.half_scale = f16(0xFE01u);
+    c = arith.mac_step(LutTcInt8Arith::zero(), a, w).value;
+    EXPECT_EQ(bits(c.out), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+  }
+}
+
+// ---- mixpe ------------------------------------------------------------------------------------
+// (Here rather than in a mixpe_test.cpp of its own: lut_tc.h includes mixpe.h.)
+
+MixpeSpec mixpe(MixpeVariant v, FloatFormat out) {
+  MixpeSpec spec;
+  spec.variant = v;
+  spec.out_format = out;
+  return spec;
+}
+
+MixpeOperand act8(std::int32_t v, float s_a) {
+  MixpeOperand a;
+  a.v = v;
+  a.s = s_a;
+  return a;
+}
+MixpeOperand act16(float f) {
+  MixpeOperand a;
+  a.f = f;
+  return a;
+}
+MixpeOperand weight(std::int32_t q, std::int32_t z, float s, bool end) {
+  MixpeOperand w;
+  w.v = q;
+  w.z = z;
+  w.s = s;
+  w.group_end = end;
+  return w;
+}
+
+// W4A8: a negative NaN weight scale, an infinite scale times D = 0, inf - inf in acc, a negative
+// NaN s_a and 0 * inf at the output: acc, s_a and the output are the canonical NaN.
+TEST(MixpeNanTest, W4A8NansAreCanonical) {
+  const float inf = f16(0x7C00u);
+  for (FloatFormat out : {kFp32, kFp16}) {
+    const MixpeW4A8Arith arith(mixpe(MixpeVariant::W4A8, out));
+    using Acc = MixpeW4A8Arith::Acc;
+    // NaN scale.
+    Acc c = arith.mac_step(Acc{}, act8(3, 1.0f), weight(2, 1, f16(0xFE01u), true)).value;
+    EXPECT_EQ(bits(c.acc), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+    // D = 3 * 1 - 1 * 3 = 0 times an infinite scale.
+    c = arith.mac_step(Acc{}, act8(3, 1.0f), weight(1, 1, -inf, true)).value;
+    EXPECT_EQ(bits(c.acc), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+    // +inf, then a group scaled to -inf: inf - inf.
+    c = arith.mac_step(Acc{}, act8(3, 1.0f), weight(2, 0, inf, true)).value;
+    ASSERT_TRUE(std::isinf(c.acc));
+    c = arith.mac_step(c, act8(3, 1.0f), weight(2, 0, -inf, true)).value;
+    EXPECT_EQ(bits(c.acc), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+    // A NaN s_a (negative, with a payload) onto a NaN acc: s_a and the output canonical.
+    c = arith.mac_step(c, act8(1, f32(0xFFC00123u)), weight(1, 0, 1.0f, false)).value;
+    EXPECT_EQ(bits(c.s_a), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+    // 0 * inf at the output: acc = +0 (D = 0), s_a = -inf.
+    c = arith
+            .mac_step(Acc{}, act8(3, -std::numeric_limits<float>::infinity()),
+                      weight(1, 1, 1.0f, true))
+            .value;
+    EXPECT_EQ(c.acc, 0.0f);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+  }
+}
+
+// W4A16: a negative NaN activation (P and S), +inf and -inf activations (inf - inf in P and S),
+// a negative NaN scale and an infinite scale times d = 0: P, S, acc and the output are the
+// canonical NaN.
+TEST(MixpeNanTest, W4A16NansAreCanonical) {
+  const float inf = f16(0x7C00u);
+  for (FloatFormat out : {kFp32, kFp16}) {
+    const MixpeW4A16Arith arith(mixpe(MixpeVariant::W4A16, out));
+    using Acc = MixpeW4A16Arith::Acc;
+    // NaN activation: P and S, then acc.
+    Acc c = arith.mac_step(Acc{}, act16(f16(0xFE01u)), weight(2, 1, 1.0f, false)).value;
+    EXPECT_EQ(bits(c.p), kNan32);
+    EXPECT_EQ(bits(c.s), kNan32);
+    c = arith.mac_step(c, act16(1.0f), weight(2, 1, 1.0f, true)).value;
+    EXPECT_EQ(bits(c.acc), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+    // +inf then -inf: inf - inf in P and S.
+    c = arith.mac_step(Acc{}, act16(inf), weight(1, 0, 1.0f, false)).value;
+    c = arith.mac_step(c, act16(-inf), weight(1, 0, 1.0f, false)).value;
+    EXPECT_EQ(bits(c.p), kNan32);
+    EXPECT_EQ(bits(c.s), kNan32);
+    // NaN scale (negative).
+    c = arith.mac_step(Acc{}, act16(1.0f), weight(2, 1, f16(0xFE01u), true)).value;
+    EXPECT_EQ(bits(c.acc), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+    // d = 2 - 2 = 0 times an infinite scale.
+    c = arith.mac_step(Acc{}, act16(2.0f), weight(1, 1, -inf, true)).value;
+    EXPECT_EQ(bits(c.acc), kNan32);
+    EXPECT_EQ(arith.output(c), canonical_out(out));
+  }
 }
 
 }  // namespace

@@ -90,6 +90,11 @@ std::vector<std::uint32_t> pack(const std::vector<std::uint32_t>& fields, int wi
   return words;
 }
 
+// x is not a NaN, or it is the canonical NaN +0x7FC00000.
+bool canonical_if_nan(float x) {
+  return !std::isnan(x) || std::bit_cast<std::uint32_t>(x) == kCanonicalNan32;
+}
+
 std::string hex(std::uint32_t v) {
   std::ostringstream s;
   s << "0x" << std::hex << v;
@@ -179,15 +184,17 @@ std::array<float, 4> decode_group(const std::array<std::uint32_t, 4>& a, int cou
 // lut_tc_table against build_half_table.
 
 struct TableCounts {
-  std::int64_t cycles = 0;         // clock edges compared
-  std::int64_t builds = 0;         // edges with in_valid
-  std::int64_t entries_nan = 0;    // NaN entries built
-  std::int64_t entries_inf = 0;    // infinite entries built
-  std::int64_t fp32_rounded = 0;   // entries whose binary32 sum rounded (T32 != exact sum)
-  std::int64_t fmt_overflow = 0;   // finite T32 that the table format turns infinite
-  std::int64_t fmt_rounded = 0;    // finite T32 that the table format rounds
-  std::int64_t zero_negative = 0;  // -0 entries
-  std::int64_t fmt_subnormal = 0;  // entries subnormal in the table format
+  std::int64_t cycles = 0;               // clock edges compared
+  std::int64_t builds = 0;               // edges with in_valid
+  std::int64_t entries_nan = 0;          // NaN entries built
+  std::int64_t entries_nan_invalid = 0;  // ... from inf - inf (no NaN activation)
+  std::int64_t nan_not_canonical = 0;    // model NaN entries other than the +canonical NaN
+  std::int64_t entries_inf = 0;          // infinite entries built
+  std::int64_t fp32_rounded = 0;         // entries whose binary32 sum rounded (T32 != exact sum)
+  std::int64_t fmt_overflow = 0;         // finite T32 that the table format turns infinite
+  std::int64_t fmt_rounded = 0;          // finite T32 that the table format rounds
+  std::int64_t zero_negative = 0;        // -0 entries
+  std::int64_t fmt_subnormal = 0;        // entries subnormal in the table format
 
   void record() const {
     auto put = [](const char* key, std::int64_t v) {
@@ -196,6 +203,8 @@ struct TableCounts {
     put("cycles", cycles);
     put("builds", builds);
     put("entries_nan", entries_nan);
+    put("entries_nan_invalid", entries_nan_invalid);
+    put("nan_not_canonical", nan_not_canonical);
     put("entries_inf", entries_inf);
     put("fp32_rounded", fp32_rounded);
     put("fmt_overflow", fmt_overflow);
@@ -243,6 +252,11 @@ TableCounts run_table(const LutTcSpec& spec, std::uint64_t seed, int cycles) {
               ((p >> t) & 1u) ? v[static_cast<std::size_t>(t)] : -v[static_cast<std::size_t>(t)];
         }
         c.entries_nan += std::isnan(e);
+        bool nan_input = false;
+        for (int t = 0; t < kg; ++t)
+          nan_input = nan_input || std::isnan(v[static_cast<std::size_t>(t)]);
+        c.entries_nan_invalid += std::isnan(e) && !nan_input;
+        c.nan_not_canonical += !canonical_if_nan(e);
         c.entries_inf += std::isinf(e);
         c.fp32_rounded += std::isfinite(exact) && static_cast<double>(t32) != exact;
         c.fmt_overflow += std::isfinite(t32) && std::isinf(e);
@@ -270,6 +284,8 @@ TableCounts run_table(const LutTcSpec& spec, std::uint64_t seed, int cycles) {
 void expect_table_coverage(const TableCounts& c, const LutTcSpec& spec) {
   EXPECT_GE(c.cycles, 100000);
   EXPECT_GT(c.entries_nan, 1000);
+  EXPECT_GT(c.entries_nan_invalid, 50);
+  EXPECT_EQ(c.nan_not_canonical, 0);
   EXPECT_GT(c.entries_inf, 1000);
   EXPECT_GT(c.fp32_rounded, 1000);
   EXPECT_GT(c.zero_negative, 50);
@@ -323,25 +339,28 @@ struct LutStep {
 };
 
 struct PeCounts {
-  std::int64_t cycles = 0;           // clock edges compared (busy and done every edge)
-  std::int64_t value_cycles = 0;     // edges after which the values were compared (not busy)
-  std::int64_t steps = 0;            // steps accepted
-  std::int64_t ignored = 0;          // in_valid while busy (must be ignored)
-  std::int64_t clears = 0;           // steps with in_clear
-  std::int64_t groups = 0;           // steps with group_end (dequantizations)
-  std::int64_t tails = 0;            // steps of a tail LUT group (count < Kg)
-  std::int64_t scale_sub = 0;        // group ends with a subnormal fp16 scale
-  std::int64_t scale_special = 0;    // group ends with an infinite or NaN fp16 scale
-  std::int64_t acc_g_nan = 0;        // steps after which acc_g is NaN
-  std::int64_t acc_g_inf = 0;        // steps after which acc_g is infinite
-  std::int64_t plane_nan_signs = 0;  // NaN tables read with p_0 = 1 and p_0 = 0 in one step
-                                     // (NaN plane terms of both signs meet in acc_g)
-  std::int64_t acc_g_nan_meets = 0;  // NaN tables onto a NaN acc_g
-  std::int64_t acc_nan = 0;          // steps after which acc is NaN
-  std::int64_t acc_nan_neg = 0;      // ... negative
-  std::int64_t acc_inf = 0;          // steps after which acc is infinite
-  std::int64_t overflow = 0;         // the model's event (acc not finite)
-  std::int64_t out_inf = 0;          // steps with out infinite while acc is finite
+  std::int64_t cycles = 0;             // clock edges compared (busy and done every edge)
+  std::int64_t value_cycles = 0;       // edges after which the values were compared (not busy)
+  std::int64_t steps = 0;              // steps accepted
+  std::int64_t ignored = 0;            // in_valid while busy (must be ignored)
+  std::int64_t clears = 0;             // steps with in_clear
+  std::int64_t groups = 0;             // steps with group_end (dequantizations)
+  std::int64_t tails = 0;              // steps of a tail LUT group (count < Kg)
+  std::int64_t scale_sub = 0;          // group ends with a subnormal fp16 scale
+  std::int64_t scale_special = 0;      // group ends with an infinite or NaN fp16 scale
+  std::int64_t acc_g_nan = 0;          // steps after which acc_g is NaN
+  std::int64_t acc_g_inf = 0;          // steps after which acc_g is infinite
+  std::int64_t plane_nan_signs = 0;    // NaN tables read with p_0 = 1 and p_0 = 0 in one step
+                                       // (NaN plane terms of both signs meet in acc_g)
+  std::int64_t acc_g_nan_meets = 0;    // NaN tables onto a NaN acc_g
+  std::int64_t acc_nan = 0;            // steps after which acc is NaN
+  std::int64_t nan_scale = 0;          // group ends with a NaN scale onto a non-NaN acc
+  std::int64_t nan_invalid = 0;        // group ends whose acc turns NaN from inf - inf or 0 * inf
+                                       // (no NaN in acc, acc_g, S or the scale before the step)
+  std::int64_t nan_not_canonical = 0;  // model NaNs in acc_g, S, acc or out other than +canonical
+  std::int64_t acc_inf = 0;            // steps after which acc is infinite
+  std::int64_t overflow = 0;           // the model's event (acc not finite)
+  std::int64_t out_inf = 0;            // steps with out infinite while acc is finite
 
   void record() const {
     auto put = [](const char* key, std::int64_t v) {
@@ -361,7 +380,9 @@ struct PeCounts {
     put("plane_nan_signs", plane_nan_signs);
     put("acc_g_nan_meets", acc_g_nan_meets);
     put("acc_nan", acc_nan);
-    put("acc_nan_neg", acc_nan_neg);
+    put("nan_scale", nan_scale);
+    put("nan_invalid", nan_invalid);
+    put("nan_not_canonical", nan_not_canonical);
     put("acc_inf", acc_inf);
     put("overflow", overflow);
     put("out_inf", out_inf);
@@ -489,23 +510,35 @@ class PeLockstep {
     ++c.steps;
     c.clears += s.clear;
     c.tails += s.count < m_arith.spec.lut_group;
+    bool nan = false;
+    for (int h = 0; h < half; ++h)
+      nan = nan || std::isnan(table.entries[static_cast<std::size_t>(h)]);
     if (s.group_end) {
       ++c.groups;
       c.scale_sub += is_subnormal(s.w_scale, kFp16);
       c.scale_special += is_nan(s.w_scale, kFp16) || is_inf(s.w_scale, kFp16);
+      const LutTcArith::Acc start = s.clear ? LutTcArith::zero() : m_before;
+      const bool nan_before =
+          std::isnan(start.out) || std::isnan(start.acc_g) || std::isnan(start.s) || nan;
+      c.nan_scale += !std::isnan(start.out) && is_nan(s.w_scale, kFp16);
+      bool nan_act = false;
+      for (int t = 0; t < s.count; ++t) {
+        nan_act = nan_act || is_nan(s.a[static_cast<std::size_t>(t)], kFp16);
+      }
+      c.nan_invalid +=
+          std::isnan(m_acc.out) && !nan_before && !nan_act && !is_nan(s.w_scale, kFp16);
     }
-    bool nan = false;
-    for (int h = 0; h < half; ++h)
-      nan = nan || std::isnan(table.entries[static_cast<std::size_t>(h)]);
     const std::uint32_t w_max = (1u << m_arith.spec.w_bits) - 1;
     c.plane_nan_signs += nan && s.q[0] != 0 && s.q[0] != w_max;
     c.acc_g_nan_meets += nan && !s.clear && std::isnan(m_before.acc_g);
     c.acc_g_nan += std::isnan(m_acc.acc_g);
     c.acc_g_inf += std::isinf(m_acc.acc_g);
-    if (std::isnan(m_acc.out)) {
-      ++c.acc_nan;
-      c.acc_nan_neg += std::signbit(m_acc.out);
-    }
+    c.acc_nan += std::isnan(m_acc.out);
+    const auto out = static_cast<std::uint32_t>(m_arith.output(m_acc));
+    c.nan_not_canonical += !canonical_if_nan(m_acc.acc_g) || !canonical_if_nan(m_acc.s) ||
+                           !canonical_if_nan(m_acc.out) ||
+                           (is_nan(out, m_arith.spec.out_format) &&
+                            out != (m_arith.spec.out_format == kFp32 ? kCanonicalNan32 : 0x7E00u));
     c.acc_inf += std::isinf(m_acc.out);
     c.overflow += !std::isfinite(m_acc.out);
     c.out_inf += std::isfinite(m_acc.out) &&
@@ -632,7 +665,9 @@ void expect_pe_coverage(const PeCounts& c, const LutTcSpec& spec) {
   EXPECT_GT(c.acc_g_nan, 100);
   EXPECT_GT(c.acc_g_nan_meets, 20);
   EXPECT_GT(c.acc_nan, 1000);
-  EXPECT_GT(c.acc_nan_neg, 100);
+  EXPECT_GT(c.nan_scale, 100);
+  EXPECT_GT(c.nan_invalid, 20);
+  EXPECT_EQ(c.nan_not_canonical, 0);
   EXPECT_GT(c.acc_inf, 100);
   if (spec.w_bits > 1) {
     EXPECT_GT(c.ignored, 1000);

@@ -120,13 +120,17 @@ struct Counts {
   std::int64_t scale_sub = 0;      // group ends with a subnormal fp16 scale
   std::int64_t scale_special = 0;  // group ends with an infinite or NaN fp16 scale
   std::int64_t acc_nan = 0;        // steps after which acc is NaN
-  std::int64_t acc_nan_neg = 0;    // ... with the sign bit set
+  std::int64_t nan_scale = 0;      // group ends with a NaN scale onto a non-NaN acc
+  std::int64_t nan_inf_sub = 0;    // group ends with an infinite acc and scaled of the other sign
+  std::int64_t nan_zero_inf = 0;   // group ends with D = 0, an infinite scale, non-NaN acc
   std::int64_t nan_both = 0;       // group ends onto a NaN acc with a NaN scale of the other sign
   std::int64_t acc_inf = 0;        // steps after which acc is infinite
-  std::int64_t out_nan_both = 0;   // cycles with acc and s_a both NaN of opposite signs
-  std::int64_t out_sub = 0;        // cycles whose binary32 product acc * s_a is subnormal
-  std::int64_t out_inf = 0;        // cycles with out infinite while acc and s_a are finite
-  std::int64_t out_flush = 0;      // cycles with out zero while acc and s_a are nonzero
+  std::int64_t out_nan_both = 0;   // steps with a negative NaN a_scale onto a NaN acc
+  std::int64_t out_zero_inf = 0;   // cycles with out NaN from 0 * inf (acc and s_a not NaN)
+  std::int64_t nan_not_canonical = 0;  // model NaNs in acc, s_a or out other than +canonical
+  std::int64_t out_sub = 0;            // cycles whose binary32 product acc * s_a is subnormal
+  std::int64_t out_inf = 0;            // cycles with out infinite while acc and s_a are finite
+  std::int64_t out_flush = 0;          // cycles with out zero while acc and s_a are nonzero
 
   void record() const {
     auto put = [](const char* key, std::int64_t v) {
@@ -142,15 +146,24 @@ struct Counts {
     put("scale_sub", scale_sub);
     put("scale_special", scale_special);
     put("acc_nan", acc_nan);
-    put("acc_nan_neg", acc_nan_neg);
+    put("nan_scale", nan_scale);
+    put("nan_inf_sub", nan_inf_sub);
+    put("nan_zero_inf", nan_zero_inf);
     put("nan_both", nan_both);
     put("acc_inf", acc_inf);
     put("out_nan_both", out_nan_both);
+    put("out_zero_inf", out_zero_inf);
+    put("nan_not_canonical", nan_not_canonical);
     put("out_sub", out_sub);
     put("out_inf", out_inf);
     put("out_flush", out_flush);
   }
 };
+
+// x is not a NaN, or it is the canonical NaN +0x7FC00000.
+bool canonical_if_nan(float x) {
+  return !std::isnan(x) || std::bit_cast<std::uint32_t>(x) == kCanonicalNan32;
+}
 
 std::string hex(std::uint32_t v) {
   std::ostringstream s;
@@ -215,12 +228,6 @@ class Lockstep {
                     << " acc=" << hex(std::bit_cast<std::uint32_t>(before.acc)) << " ("
                     << before.acc << ")\n  model: " << describe(want)
                     << "\n  rtl:   " << describe(got);
-      if (std::isnan(before.acc) && (std::isnan(m_acc.s_a) || s.group_end)) {
-        ADD_FAILURE() << "acc was NaN: with two NaN operands x86 returns the first source "
-                         "operand's NaN, an order the compiler picks; the RTL takes the scaled "
-                         "term's (acc + scaled) and s_a's (acc * s_a) (docs/RTL.md, "
-                         "pe_mixpe_w4a8)";
-      }
       return false;
     }
     return true;
@@ -250,18 +257,26 @@ class Lockstep {
       c.scale_special += special;
       c.nan_both += std::isnan(start.acc) && is_nan(s.w_scale, kFp16) &&
                     std::signbit(start.acc) != ((s.w_scale & 0x8000u) != 0);
+      const float scale = static_cast<float>(decode(s.w_scale, kFp16));
+      const float scaled = static_cast<float>(d) * scale;
+      c.nan_scale += !std::isnan(start.acc) && std::isnan(scale);
+      c.nan_inf_sub += std::isinf(start.acc) && std::isinf(scaled) &&
+                       std::signbit(start.acc) != std::signbit(scaled);
+      c.nan_zero_inf += !std::isnan(start.acc) && d == 0 && std::isinf(scale);
     }
-    if (std::isnan(after.acc)) {
-      ++c.acc_nan;
-      c.acc_nan_neg += std::signbit(after.acc);
-    }
+    c.acc_nan += std::isnan(after.acc);
+    c.out_nan_both += std::isnan(after.acc) && is_nan(s.a_scale, kFp32) && (s.a_scale >> 31) != 0;
+    c.nan_not_canonical += !canonical_if_nan(after.acc) || !canonical_if_nan(after.s_a);
     c.acc_inf += std::isinf(after.acc);
   }
   void count_output() {
     Counts& c = m_counts;
     const float acc = m_acc.acc, s_a = m_acc.s_a;
     const float product = acc * s_a;
-    c.out_nan_both += std::isnan(acc) && std::isnan(s_a) && std::signbit(acc) != std::signbit(s_a);
+    c.out_zero_inf += !std::isnan(acc) && !std::isnan(s_a) && std::isnan(product);
+    const auto out = static_cast<std::uint32_t>(m_arith.output(m_acc));
+    c.nan_not_canonical += is_nan(out, m_arith.spec.out_format) &&
+                           out != (m_arith.spec.out_format == kFp32 ? kCanonicalNan32 : 0x7E00u);
     c.out_sub += std::fpclassify(product) == FP_SUBNORMAL;
     c.out_inf += std::isfinite(acc) && std::isfinite(s_a) &&
                  std::isinf(decode(static_cast<std::uint32_t>(m_arith.output(m_acc)),
@@ -423,7 +438,8 @@ class StimulusGen {
 };
 
 // Random cycles; then every pair of fp16 edge scales on two consecutive groups (an edge value
-// in acc, then another onto it) under every binary32 edge activation scale; then, when G allows,
+// in acc, then another onto it) under every binary32 edge activation scale, and inf - inf in acc
+// under each of them; then, when G allows,
 // long groups of products of one sign and one group per sign long enough that D leaves int32.
 template <class Model>
 Counts run(const MixpeSpec& spec, std::uint64_t seed, int random_cycles) {
@@ -441,6 +457,14 @@ Counts run(const MixpeSpec& spec, std::uint64_t seed, int random_cycles) {
         if (!ls.step(Stimulus{true, true, -128, as, w_max, 0, s1, true})) return ls.counts();
         if (!ls.step(Stimulus{true, false, 1, as, q2, 0, s2, true})) return ls.counts();
       }
+    }
+  }
+  // inf - inf in acc: a one-step group scaled to an infinity (D = -128 w_max), then one scaled
+  // to the other (D = 127 w_max, the same scale).
+  for (std::uint32_t as : fp32_edges()) {
+    for (std::uint32_t s1 : {0x7C00u, 0xFC00u}) {
+      if (!ls.step(Stimulus{true, true, -128, as, w_max, 0, s1, true})) return ls.counts();
+      if (!ls.step(Stimulus{true, false, 127, as, w_max, 0, s1, true})) return ls.counts();
     }
   }
   // D leaves int32, positive then negative: a = -128 (then 127), q = 0, z = w_max, in one group.
@@ -484,10 +508,14 @@ void expect_coverage(const Counts& c, const MixpeSpec& spec) {
   EXPECT_GT(c.scale_sub, 100);
   EXPECT_GT(c.scale_special, 100);
   EXPECT_GT(c.acc_nan, 1000);
-  EXPECT_GT(c.acc_nan_neg, 100);
+  EXPECT_GT(c.nan_scale, 100);
+  EXPECT_GT(c.nan_inf_sub, 20);
+  EXPECT_GT(c.nan_zero_inf, 100);
   EXPECT_GT(c.nan_both, 20);
   EXPECT_GT(c.acc_inf, 100);
   EXPECT_GT(c.out_nan_both, 20);
+  EXPECT_GT(c.out_zero_inf, 100);
+  EXPECT_EQ(c.nan_not_canonical, 0);
   EXPECT_GT(c.out_sub, 1000);
   EXPECT_GT(c.out_inf, 1000);
   EXPECT_GT(c.out_flush, 100);

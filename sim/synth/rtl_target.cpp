@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/synth/rtl_target.h"
+
+#include <fmt/format.h>
+
+#include "sim/core/config_node.h"
+#include "sim/core/errors.h"
+
+namespace tpesim::synth {
+
+namespace {
+
+using pe::BitsliceVariant;
+
+// The forwarded operand registers of the cost model's PE: no Verilog PE has them (the array's
+// wiring would), so they stay priced from the table.
+arch::Part forwarded_operands(const pe::PeConfig& pe) {
+  const pe::OperandBits ob = pe::operand_bits(pe);
+  return {"register_bit", double(ob.a + ob.w), "forwarded operand registers (not in the Verilog)"};
+}
+
+std::vector<RtlParam> float_params(const std::string& prefix, const pe::FloatFormat& f) {
+  return {{prefix + "E", f.exp_bits},
+          {prefix + "M", f.man_bits},
+          {prefix + "IEEE_SPECIAL", f.ieee_special ? 1 : 0}};
+}
+
+[[noreturn]] void no_verilog(const std::string& what) {
+  throw UserError(fmt::format("error: synth maps no Verilog module to {}; synthesizable PEs:\n{}",
+                              what, rtl_catalogue()));
+}
+
+RtlTarget int_mac(const pe::IntMacSpec& s, const pe::PeConfig& pe) {
+  return {"int_mac",
+          "pe_int_mac",
+          "pe_int_mac.sv",
+          {{"A_BITS", s.a_bits},
+           {"W_BITS", s.w_bits},
+           {"ACC_BITS", s.acc_bits},
+           {"SATURATE", s.overflow == pe::Overflow::Saturate ? 1 : 0}},
+          "multiplier, accumulator adder, accumulator and overflow registers",
+          {forwarded_operands(pe)}};
+}
+
+RtlTarget bitslice(const pe::BitsliceSpec& s, const pe::PeConfig& pe) {
+  const std::string variant(enum_name(s.variant));
+  if (s.variant != BitsliceVariant::BoothCsa && s.variant != BitsliceVariant::SerialDigit) {
+    no_verilog(fmt::format("bitslice variant '{}'", variant));
+  }
+  if (s.overflow != pe::Overflow::Wrap) {
+    no_verilog(
+        fmt::format("bitslice {} with overflow: saturate (the Verilog wraps only)", variant));
+  }
+  if (s.variant == BitsliceVariant::BoothCsa) {
+    return {"bitslice booth_csa",
+            "pe_bitslice_booth_csa",
+            "pe_bitslice_booth_csa.sv",
+            {{"A_BITS", s.a_bits}, {"W_BITS", s.w_bits}, {"ACC_BITS", s.acc_bits}},
+            "Booth selectors, carry-save tree, redundant accumulator, resolving adder",
+            {forwarded_operands(pe)}};
+  }
+  return {"bitslice serial_digit",
+          "pe_bitslice_serial_digit",
+          "pe_bitslice_serial_digit.sv",
+          {{"A_BITS", s.a_bits},
+           {"W_BITS", s.w_bits},
+           {"ACC_BITS", s.acc_bits},
+           {"LANES", s.digit_group}},
+          fmt::format("{} EN-T encoders and latched lanes, 3:2 row, shift-and-add accumulator",
+                      s.digit_group),
+          {forwarded_operands(pe)}};
+}
+
+RtlTarget lmul(const pe::LmulSpec& s, const pe::PeConfig& pe) {
+  std::vector<RtlParam> params = float_params("", s.format);
+  return {
+      "lmul",
+      "pe_lmul",
+      "pe_lmul.sv",
+      params,
+      "the L-Mul multiplier and its registered product (no accumulator)",
+      {forwarded_operands(pe),
+       {"fp_add_" + pe::float_format_name(s.acc_format), 1,
+        "accumulator adder (not in the Verilog)"},
+       {"register_bit", double(s.acc_format.bits()), "accumulator register (not in the Verilog)"}}};
+}
+
+RtlTarget fp_mac(const pe::FpMacSpec& s, const pe::PeConfig& pe) {
+  std::vector<RtlParam> params = float_params("A_", s.a_format);
+  for (const RtlParam& p : float_params("W_", s.w_format)) params.push_back(p);
+  params.push_back({"OUT_E", s.out_format.exp_bits});
+  params.push_back({"OUT_M", s.out_format.man_bits});
+  return {"fp_mac",
+          "pe_fp_mac",
+          "pe_fp_mac.sv",
+          params,
+          "significand multiplier, binary32 FMA adder, accumulator, output rounding",
+          {forwarded_operands(pe)}};
+}
+
+}  // namespace
+
+RtlTarget rtl_target(const pe::PeConfig& pe) {
+  return std::visit(
+      [&pe](const auto& s) -> RtlTarget {
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, pe::IntMacSpec>) {
+          return int_mac(s, pe);
+        } else if constexpr (std::is_same_v<S, pe::BitsliceSpec>) {
+          return bitslice(s, pe);
+        } else if constexpr (std::is_same_v<S, pe::LmulSpec>) {
+          return lmul(s, pe);
+        } else if constexpr (std::is_same_v<S, pe::FpMacSpec>) {
+          return fp_mac(s, pe);
+        } else {
+          no_verilog(fmt::format("PE kind '{}'", s.kKind));
+        }
+      },
+      pe);
+}
+
+std::string rtl_catalogue() {
+  return "  int_mac                    rtl/pe_int_mac.sv (any widths, wrap or saturate)\n"
+         "  bitslice booth_csa         rtl/pe_bitslice_booth_csa.sv (overflow: wrap)\n"
+         "  bitslice serial_digit      rtl/pe_bitslice_serial_digit.sv (overflow: wrap; "
+         "LANES = digit_group)\n"
+         "  lmul                       rtl/pe_lmul.sv (the multiplier; any format)\n"
+         "  fp_mac                     rtl/pe_fp_mac.sv (every a/w/out format combination)";
+}
+
+}  // namespace tpesim::synth
