@@ -43,12 +43,32 @@ struct TreeToken {
 };
 }  // namespace detail
 
-template <class Arith>
+// What an observer (the RTL lock-step runner, sim/cosim/array_lockstep.h) sees each stepped cycle
+// t: the edge inputs of t and the outputs latched at the edge that ends t. Pointers are valid only
+// during the call; skipped idle cycles are not reported (nothing enters or leaves in them).
+template <class Operand, class Acc>
+struct AdderTreeCycleIo {
+  std::int64_t cycle = 0;                   // t
+  int lanes = 0, columns = 0;               // L, Cn
+  bool edge_valid = false;                  // a row enters the activation port
+  bool edge_first = false;                  // it is its fold's first row (swaps the weights in)
+  int edge_columns = 0;                     // units that compute it (the fold's used columns)
+  const Operand* edge_x = nullptr;          // its L activations (zeros past the used lanes)
+  std::int64_t load_lane = -1;              // shadow lane written at the edge, -1: none
+  const Operand* shadow = nullptr;          // lane l of unit c at [c * L + l]
+  const std::uint8_t* acc_read = nullptr;   // Cn: the accumulator took a tree output in t
+  const Acc* psum = nullptr;                // Cn: the partial sum it read (zero: first K fold)
+  const std::uint8_t* out_valid = nullptr;  // Cn: an output was latched at the edge
+  const Acc* out = nullptr;                 // Cn: the latched outputs
+};
+
+// `observer` (NoCycleObserver: none) is called once per stepped cycle with an AdderTreeCycleIo.
+template <class Arith, class Observer = NoCycleObserver>
 CycleRunResult<Arith> run_adder_tree_array(const Arith& arith, const AdderTreeTiming& timing,
                                            const OperandMatrices<typename Arith::Operand>& op,
                                            const std::vector<Fold>& folds,
                                            const std::vector<FoldTimes>& times, std::int64_t until,
-                                           const ColumnOrder& order = {}) {
+                                           const ColumnOrder& order = {}, Observer observer = {}) {
   using Acc = typename Arith::Acc;
   using Operand = typename Arith::Operand;
   using detail::TreeToken;
@@ -104,6 +124,11 @@ CycleRunResult<Arith> run_adder_tree_array(const Arith& arith, const AdderTreeTi
   for (auto& v : slowest) v.assign(static_cast<std::size_t>(T), 0);
   std::int64_t macs = 0;
   int cur = 0;
+  // Observed per cycle (an enabled observer only): the edge row's shape, the accumulators' reads.
+  bool edge_first = false;
+  int edge_columns = 0;
+  std::vector<std::uint8_t> acc_read(Observer::kEnabled ? C : 0), out_valid(acc_read.size());
+  std::vector<Acc> psum(acc_read.size(), Arith::zero());
   auto next_inject = [&]() -> std::int64_t {
     if (stream_fold >= folds.size()) return until;
     return times[stream_fold].stream_start + timing.offset(folds[stream_fold], stream_row);
@@ -124,8 +149,11 @@ CycleRunResult<Arith> run_adder_tree_array(const Arith& arith, const AdderTreeTi
     TPESIM_CHECK(next_inject() >= t, "row {} of fold {} was due at cycle {}, before cycle {}",
                  stream_row, stream_fold, next_inject(), t);
     xt[cur][0] = TreeToken{};
+    if constexpr (Observer::kEnabled) std::fill(acc_read.begin(), acc_read.end(), 0);
     if (next_inject() == t) {
       const Fold& fold = folds[stream_fold];
+      edge_first = stream_row == 0;
+      edge_columns = fold.cols_used;
       for (int l = 0; l < L; ++l) {
         x[cur][static_cast<std::size_t>(l)] =
             l < fold.rows_used ? op.a[stream_row * K + fold.fr * L + l] : Operand{};
@@ -215,6 +243,10 @@ CycleRunResult<Arith> run_adder_tree_array(const Arith& arith, const AdderTreeTi
         sum = res.out[idx];
         ++res.traffic.ofmap_reads;
       }
+      if constexpr (Observer::kEnabled) {
+        acc_read[cs] = 1;
+        psum[cs] = sum;
+      }
       const Operand* a = pa[cur].data() + lanes(top);
       const Operand* w = pw[cur].data() + lanes(top);
       for (int l = 0; l < fold.rows_used; ++l) {
@@ -228,9 +260,11 @@ CycleRunResult<Arith> run_adder_tree_array(const Arith& arith, const AdderTreeTi
                  hazards, t);
     // Clock edge: commit registers, then the write port's k row (lane l of every column).
     cur = nxt;
+    std::int64_t load_lane = -1;
     if (load_cursor < folds.size() && t >= times[load_cursor].load_start) {
       const Fold& fold = folds[load_cursor];
       const std::int64_t l = load_row;
+      load_lane = l;
       TPESIM_CHECK(t == times[load_cursor].load_start + l,
                    "fold {}'s weight tile was due from cycle {}; the write port was busy until {}",
                    load_cursor, times[load_cursor].load_start, t - 1);
@@ -263,6 +297,14 @@ CycleRunResult<Arith> run_adder_tree_array(const Arith& arith, const AdderTreeTi
       res.fold_end[f] = t + 1;
       ++fold_outputs[f];
       --pending;
+    }
+    if constexpr (Observer::kEnabled) {
+      for (int c = 0; c < C; ++c) {
+        out_valid[static_cast<std::size_t>(c)] = acc_t[cur][static_cast<std::size_t>(c)].valid();
+      }
+      observer(AdderTreeCycleIo<Operand, Acc>{
+          t, L, C, xt[cur ^ 1][0].valid(), edge_first, edge_columns, x[cur ^ 1].data(), load_lane,
+          shadow.data(), acc_read.data(), psum.data(), out_valid.data(), acc[cur].data()});
     }
     ++res.stepped_cycles;
   }

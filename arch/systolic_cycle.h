@@ -126,6 +126,49 @@ class SlotCheck {
   std::vector<std::vector<std::int64_t>> m_observed;          // slowest cost per fold, element
 };
 
+}  // namespace detail
+
+// What an observer of the register-level arrays sees each stepped cycle t (the RTL lock-step
+// runner, sim/cosim/array_lockstep.h): the edge inputs the controller applied in t and what left
+// the array at the edge that ends t. Pointers are valid only during the call. Cycles the model
+// skips (idle stretches) are not reported: nothing enters or leaves in them.
+template <class Operand, class Acc>
+struct StationaryCycleIo {
+  std::int64_t cycle = 0;                    // t
+  int rows = 0, cols = 0;                    // R, C
+  const Operand* edge_x = nullptr;           // row r's streamed element at [r * edge_stride]
+  const std::uint8_t* edge_flags = nullptr;  // its flags (kValid, kMark), same stride
+  std::size_t edge_stride = 0;               // elements between rows
+  const Acc* top_psum = nullptr;             // C partial sums entering the column tops
+  const std::uint8_t* top_valid = nullptr;   // C: kValid where a partial sum enters
+  std::int64_t load_row = -1;                // shadow row written at the edge, -1: none
+  const Operand* load_value = nullptr;       // its C stationary operands
+  const std::uint8_t* load_valid = nullptr;  // C: kValid for a PE that holds data
+  const Acc* out = nullptr;                  // C bottom-row partial sums after the edge
+  const std::uint8_t* out_valid = nullptr;   // C: kValid where an output row left
+};
+
+template <class Operand, class Acc>
+struct OutputStationaryCycleIo {
+  std::int64_t cycle = 0;                    // t
+  int rows = 0, cols = 0;                    // R, C
+  const Operand* edge_a = nullptr;           // row r's activation at [r * edge_stride]
+  const std::uint8_t* edge_flags = nullptr;  // its flags (kValid, kMark = last of its chain)
+  std::size_t edge_stride = 0;               // elements between rows
+  const Operand* top_w = nullptr;            // C weights entering the column tops
+  const std::uint8_t* top_valid = nullptr;   // C: kValid where a weight enters
+  const Acc* out = nullptr;                  // C: the sum on column c's result bus after the edge
+  const std::int64_t* out_row = nullptr;     // C: the PE row it came from, -1: bus idle
+};
+
+// The default observer: sees nothing and compiles to nothing.
+struct NoCycleObserver {
+  static constexpr bool kEnabled = false;  // the models build no view for a disabled observer
+  template <class Io>
+  void operator()(const Io&) const {}
+};
+
+namespace detail {
 struct RowActivity {
   std::uint64_t overflows = 0;  // accumulator overflows in this row this cycle
   std::int64_t fired = 0;       // MACs on real operands
@@ -203,13 +246,14 @@ template <class Arith>
 
 // Weight- or input-stationary array (ws: stationary W, streamed A; is: stationary A^T, streamed
 // W^T). Streamed operand enters rows from the left, partial sums flow down the columns.
-template <class Arith, bool kStationaryIsA>
+// `observer` (NoCycleObserver: none) is called once per stepped cycle with a StationaryCycleIo.
+template <class Arith, bool kStationaryIsA, class Observer = NoCycleObserver>
 CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometry& g,
                                            const OperandMatrices<typename Arith::Operand>& op,
                                            const std::vector<Fold>& folds,
                                            const std::vector<FoldTimes>& times, std::int64_t until,
                                            const std::vector<StreamOffsets>& offsets = {},
-                                           const RowOrder& order = {}) {
+                                           const RowOrder& order = {}, Observer observer = {}) {
   using Acc = typename Arith::Acc;
   using Operand = typename Arith::Operand;
   using namespace detail;
@@ -346,9 +390,11 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
     TPESIM_CHECK(hazards == 0, "{} MACs met an invalid partial sum at cycle {}", hazards, t);
     // Clock edge: commit registers, then the stationary write port's row.
     cur = nxt;
+    std::int64_t load_row = -1;
     if (load_cursor < folds.size() && t >= times[load_cursor].load_start) {
       const Fold& fold = folds[load_cursor];
       const std::int64_t r = t - times[load_cursor].load_start;
+      load_row = r;
       for (int c = 0; c < C; ++c) {
         const std::size_t i = static_cast<std::size_t>(r) * C + c;
         const bool real = r < fold.rows_used && c < fold.cols_used;
@@ -376,6 +422,13 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
       latest_end = std::max(latest_end, t + 1);
       if (++fold_outputs[static_cast<std::size_t>(f)] == T * fold.cols_used) ++completed;
     }
+    if constexpr (Observer::kEnabled) {
+      const std::size_t lr = load_row < 0 ? 0 : static_cast<std::size_t>(load_row) * C;
+      observer(StationaryCycleIo<Operand, Acc>{t, R, C, x[cur ^ 1].data(), xf[cur ^ 1].data(), XW,
+                                               edge_p.data(), edge_pv.data(), load_row,
+                                               shadow.data() + lr, shadow_v.data() + lr,
+                                               ps[cur].data() + bottom, pv[cur].data() + bottom});
+    }
     ++res.stepped_cycles;
   }
   for (std::size_t f = 0; f < folds.size(); ++f) {
@@ -390,11 +443,14 @@ CycleRunResult<Arith> run_stationary_array(const Arith& arith, const FoldGeometr
 
 // Output-stationary array: A enters rows from the left, W enters columns from the top, each PE
 // accumulates one output and puts it on its column's result bus after its last MAC.
-template <class Arith>
+// `observer` (NoCycleObserver: none) is called once per stepped cycle with an
+// OutputStationaryCycleIo.
+template <class Arith, class Observer = NoCycleObserver>
 CycleRunResult<Arith> run_output_stationary_array(
     const Arith& arith, const FoldGeometry& g, const OperandMatrices<typename Arith::Operand>& op,
     const std::vector<Fold>& folds, const std::vector<FoldTimes>& times, std::int64_t until,
-    const std::vector<StreamOffsets>& offsets = {}, const RowOrder& order = {}) {
+    const std::vector<StreamOffsets>& offsets = {}, const RowOrder& order = {},
+    Observer observer = {}) {
   using Acc = typename Arith::Acc;
   using Operand = typename Arith::Operand;
   using namespace detail;
@@ -416,6 +472,8 @@ CycleRunResult<Arith> run_output_stationary_array(
   std::vector<Acc> acc(RC, Arith::zero());
   std::vector<Operand> edge_w(C);
   std::vector<std::uint8_t> edge_wf(C);
+  std::vector<Acc> bus(Observer::kEnabled ? C : 0);   // observed: each column's result bus
+  std::vector<std::int64_t> bus_row(bus.size(), -1);  // the PE row on it, -1: idle
   std::vector<std::size_t> row_cursor(R, 0), col_cursor(C, 0);
   std::size_t drain_first = 0;  // first fold that may still have results to emit
   std::uint64_t overflows = 0;
@@ -497,6 +555,7 @@ CycleRunResult<Arith> run_output_stationary_array(
     cur = nxt;
     // Column result buses: PE (r, c) of fold f finishes at stream_start + TE - 1 + r + c.
     std::int64_t expected = 0;
+    std::fill(bus_row.begin(), bus_row.end(), -1);
     for (std::size_t f = drain_first;
          f < folds.size() && times[f].stream_start + folds[f].stream_cycles - 1 <= t; ++f) {
       const Fold& fold = folds[f];
@@ -510,6 +569,10 @@ CycleRunResult<Arith> run_output_stationary_array(
         const std::int64_t c = d - r;
         const std::size_t i = static_cast<std::size_t>(r * C + c);
         res.out[static_cast<std::size_t>((fold.fr * R + r) * N + fold.fc * C + c)] = acc[i];
+        if constexpr (Observer::kEnabled) {
+          bus[static_cast<std::size_t>(c)] = acc[i];
+          bus_row[static_cast<std::size_t>(c)] = r;
+        }
         acc[i] = Arith::zero();
         ++expected;
         ++res.traffic.ofmap_writes;
@@ -521,6 +584,11 @@ CycleRunResult<Arith> run_output_stationary_array(
     TPESIM_CHECK(emitted == expected,
                  "{} PEs finished a chain at cycle {}, the schedule expects {}", emitted, t,
                  expected);
+    if constexpr (Observer::kEnabled) {
+      observer(OutputStationaryCycleIo<Operand, Acc>{t, R, C, a[cur ^ 1].data(), af[cur ^ 1].data(),
+                                                     AW, edge_w.data(), edge_wf.data(), bus.data(),
+                                                     bus_row.data()});
+    }
     ++res.stepped_cycles;
   }
   for (std::size_t f = 0; f < folds.size(); ++f) {

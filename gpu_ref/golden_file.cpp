@@ -15,6 +15,10 @@ const char* golden_kind_name(GoldenKind kind) {
       return "fp_mac";
     case GoldenKind::Lmul:
       return "lmul";
+    case GoldenKind::Mixpe:
+      return "mixpe";
+    case GoldenKind::LutTc:
+      return "lut_tc";
   }
   return "?";
 }
@@ -35,8 +39,15 @@ void write_golden(const GoldenVector& g, const std::string& path) {
     if (g.kind == GoldenKind::FpMac) {
       out << "\na_format " << g.a_format << "\nw_format " << g.w_format << "\nout_format "
           << g.out_format;
-    } else {
+    } else if (g.kind == GoldenKind::Lmul) {
       out << "\nformat " << g.format << "\nacc_format " << g.acc_format;
+    } else if (g.kind == GoldenKind::Mixpe) {
+      out << "\nvariant " << g.variant << "\nw_bits " << g.w_bits << "\ngroup_size " << g.group_size
+          << "\nout_format " << g.out_format;
+    } else {
+      out << "\nactivation " << g.activation << "\nw_bits " << g.w_bits << "\nlut_group "
+          << g.lut_group << "\ntable_format " << g.table_format << "\nacc_format " << g.acc_format
+          << "\ngroup_size " << g.group_size << "\nout_format " << g.out_format;
     }
     out << "\nedge_per_mille " << g.edge_per_mille;
   }
@@ -88,8 +99,12 @@ GoldenVector read_golden(const std::string& path) {
           g.kind = GoldenKind::FpMac;
         else if (value == "lmul")
           g.kind = GoldenKind::Lmul;
+        else if (value == "mixpe")
+          g.kind = GoldenKind::Mixpe;
+        else if (value == "lut_tc")
+          g.kind = GoldenKind::LutTc;
         else
-          fail("kind must be int_mac, fp_mac or lmul");
+          fail("kind must be int_mac, fp_mac, lmul, mixpe or lut_tc");
       } else if (key == "a_bits")
         g.a_bits = std::stoi(value);
       else if (key == "w_bits")
@@ -109,6 +124,16 @@ GoldenVector read_golden(const std::string& path) {
         g.format = value;
       else if (key == "acc_format")
         g.acc_format = value;
+      else if (key == "variant")
+        g.variant = value;
+      else if (key == "activation")
+        g.activation = value;
+      else if (key == "table_format")
+        g.table_format = value;
+      else if (key == "lut_group")
+        g.lut_group = std::stoi(value);
+      else if (key == "group_size")
+        g.group_size = std::stoll(value);
       else if (key == "edge_per_mille")
         g.edge_per_mille = std::stoi(value);
       else if (key == "m")
@@ -135,6 +160,15 @@ GoldenVector read_golden(const std::string& path) {
   if (fp_mac && (g.a_format.empty() || g.w_format.empty() || g.out_format.empty()))
     fail("fp_mac needs a_format, w_format and out_format");
   if (lmul && (g.format.empty() || g.acc_format.empty())) fail("lmul needs format and acc_format");
+  if (g.kind == GoldenKind::Mixpe &&
+      (g.variant.empty() || g.out_format.empty() || g.group_size <= 0))
+    fail("mixpe needs variant, w_bits, group_size and out_format");
+  if (g.kind == GoldenKind::LutTc &&
+      (g.activation.empty() || g.table_format.empty() || g.acc_format.empty() ||
+       g.out_format.empty() || g.lut_group <= 0 || g.group_size <= 0))
+    fail(
+        "lut_tc needs activation, w_bits, lut_group, table_format, acc_format, group_size and "
+        "out_format");
   g.out.reserve(static_cast<std::size_t>(g.m * g.n));
   // Outputs: decimal integers, or 0x-prefixed hex bit patterns (float kinds).
   std::string token;

@@ -11,8 +11,9 @@
 
 namespace tpesim::gpu_ref {
 
-enum class GoldenKind { IntMac, FpMac, Lmul };
-// "int_mac", "fp_mac", "lmul": the `kind` key and the directory under tests/golden/.
+enum class GoldenKind { IntMac, FpMac, Lmul, Mixpe, LutTc };
+// "int_mac", "fp_mac", "lmul", "mixpe", "lut_tc": the `kind` key and the directory under
+// tests/golden/.
 const char* golden_kind_name(GoldenKind kind);
 
 struct GoldenVector {
@@ -27,10 +28,18 @@ struct GoldenVector {
   std::string a_format, w_format, out_format;  // fp_mac
   std::string format, acc_format;              // lmul
   int edge_per_mille = 0;                      // share of edge operands, per 1000
-  std::int64_t m = 0, n = 0, k = 0;            // GEMM shape
-  std::uint64_t seed = 0;                      // operand seed (see above)
-  std::string device;                          // the GPU that computed `out`
-  std::uint64_t overflows = 0;                 // the arithmetic's overflow events the GPU counted
+  // Group-quantized kinds (operands: gpu_ref::quant_operands(golden_quant_gemm(..), seed,
+  // edge_per_mille)); w_bits and out_format as above. mixpe: variant; lut_tc: activation,
+  // lut_group, table_format, acc_format.
+  std::string variant;               // mixpe: w4a8 or w4a16
+  std::string activation;            // lut_tc: fp16 or int8
+  std::string table_format;          // lut_tc: fp16, fp32 or int8
+  int lut_group = 0;                 // lut_tc: Kg
+  std::int64_t group_size = 0;       // scale / zero-point group along K
+  std::int64_t m = 0, n = 0, k = 0;  // GEMM shape
+  std::uint64_t seed = 0;            // operand seed (see above)
+  std::string device;                // the GPU that computed `out`
+  std::uint64_t overflows = 0;       // the arithmetic's overflow events the GPU counted
   // M x N, row-major: int_mac the accumulators (decimal), float kinds the output bit patterns
   // (out_format / acc_format; written in hex).
   std::vector<std::int64_t> out;

@@ -99,4 +99,84 @@ std::vector<std::int32_t> float_operands(const FloatFields& f, std::int64_t coun
   return out;
 }
 
+QuantOperands quant_operands(const QuantGemm& g, std::uint64_t seed, int edge_per_mille) {
+  QuantOperands op;
+  const std::int64_t groups = (g.k + g.group_size - 1) / g.group_size;
+  const std::uint64_t code_count = std::uint64_t{1} << g.w_bits;
+  std::mt19937_64 rng(seed);
+  auto codes = [&](std::int64_t count) {
+    std::vector<std::int32_t> v(static_cast<std::size_t>(count));
+    for (auto& c : v) c = static_cast<std::int32_t>(rng() % code_count);
+    return v;
+  };
+  if (g.int8_activations) {
+    op.a.resize(static_cast<std::size_t>(g.m * g.k));
+    for (auto& x : op.a) x = static_cast<std::int32_t>(rng() % 256) - 128;
+    op.a_scales = float_operands(kFieldsFp32, g.m, seed + 3, edge_per_mille);
+  } else {
+    op.a = float_operands(kFieldsFp16, g.m * g.k, seed, edge_per_mille);
+  }
+  op.w = codes(g.k * g.n);
+  op.w_zeros = codes(groups * g.n);
+  op.w_scales = float_operands(kFieldsFp16, groups * g.n, seed + 2, edge_per_mille);
+  return op;
+}
+
+std::optional<QuantGemm> golden_quant_gemm(const GoldenVector& g, std::string* error) {
+  auto fail = [&](const std::string& why) -> std::optional<QuantGemm> {
+    if (error) *error = why;
+    return std::nullopt;
+  };
+  QuantGemm q;
+  q.w_bits = g.w_bits;
+  q.group_size = g.group_size;
+  q.m = g.m;
+  q.n = g.n;
+  q.k = g.k;
+  const auto out = parse_float_fields(g.out_format);
+  if (!out) return fail("unknown out_format '" + g.out_format + "'");
+  q.out_format = *out;
+  if (g.kind == GoldenKind::Mixpe) {
+    if (g.variant != "w4a8" && g.variant != "w4a16") return fail("variant must be w4a8 or w4a16");
+    q.int8_activations = g.variant == "w4a8";
+    return q;
+  }
+  if (g.kind != GoldenKind::LutTc) return fail("not a mixpe or lut_tc vector");
+  if (g.activation != "fp16" && g.activation != "int8")
+    return fail("activation must be fp16 or int8");
+  q.int8_activations = g.activation == "int8";
+  q.lut_group = g.lut_group;
+  const char* const tables[] = {"fp16", "fp32", "int8"};
+  q.table_format = -1;
+  for (int i = 0; i < 3; ++i) {
+    if (g.table_format == tables[i]) q.table_format = i;
+  }
+  if (q.table_format < 0) return fail("table_format must be fp16, fp32 or int8");
+  const auto acc = parse_float_fields(g.acc_format);
+  if (!acc) return fail("unknown acc_format '" + g.acc_format + "'");
+  q.acc_format = *acc;
+  return q;
+}
+
+GoldenVector golden_of(const QuantGemm& q, bool lut) {
+  GoldenVector g;
+  g.kind = lut ? GoldenKind::LutTc : GoldenKind::Mixpe;
+  g.w_bits = q.w_bits;
+  g.group_size = q.group_size;
+  g.out_format = float_fields_name(q.out_format);
+  g.m = q.m;
+  g.n = q.n;
+  g.k = q.k;
+  if (lut) {
+    const char* const tables[] = {"fp16", "fp32", "int8"};
+    g.activation = q.int8_activations ? "int8" : "fp16";
+    g.lut_group = q.lut_group;
+    g.table_format = tables[q.table_format];
+    g.acc_format = float_fields_name(q.acc_format);
+  } else {
+    g.variant = q.int8_activations ? "w4a8" : "w4a16";
+  }
+  return g;
+}
+
 }  // namespace tpesim::gpu_ref

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "gpu_ref/golden_file.h"
+#include "gpu_ref/quant_twin.h"
 #include "gpu_ref/twin_arith.h"
 
 namespace tpesim::gpu_ref {
@@ -29,5 +31,19 @@ std::vector<std::uint32_t> edge_patterns(const FloatFields& f);
 // exponent uniform in [-4, 4] (clipped to the normal range) and a uniform fraction.
 std::vector<std::int32_t> float_operands(const FloatFields& f, std::int64_t count,
                                          std::uint64_t seed, int edge_per_mille);
+
+// Operands of a group-quantized GEMM (mixpe, lut_tc) for g's shape, w_bits and group_size: int8
+// activations uniform in [-128, 127] with fp32 per-row scales float_operands(fp32, M, seed + 3,
+// edge_per_mille), or fp16 activations float_operands(fp16, M*K, seed, edge_per_mille); weight
+// codes and zero points uniform in [0, 2^w_bits); fp16 scales float_operands(fp16,
+// ceil(K / G) * N, seed + 2, edge_per_mille). Integers from one mt19937_64(seed), drawn in the
+// order: activations (int8 only), weight codes, zero points.
+QuantOperands quant_operands(const QuantGemm& g, std::uint64_t seed, int edge_per_mille);
+
+// The GEMM a mixpe or lut_tc golden file describes; nullopt (the reason in *error) for a value
+// the twins do not take (an unknown variant, activation or format name).
+std::optional<QuantGemm> golden_quant_gemm(const GoldenVector& g, std::string* error);
+// The golden-file fields of a group-quantized GEMM (kind Mixpe or LutTc; no outputs, no seed).
+GoldenVector golden_of(const QuantGemm& q, bool lut);
 
 }  // namespace tpesim::gpu_ref

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "gpu_ref/quant_twin.h"  // QuantGemm, QuantOperands (plain C++)
 #include "gpu_ref/twin_arith.h"  // FloatFields (plain C++)
 
 namespace tpesim::gpu_ref {
@@ -23,16 +24,32 @@ DeviceStatus probe_device();
 // The int_mac PE's GEMM on the GPU, twin of pe/int_mac_arith.h: every output is one chain in
 // k ascending order with the same wrap/saturate accumulator, so it must equal the CPU models
 // bit for bit. A is M x K, W is K x N, row-major; operands must fit their bit widths.
+//
+// Fast path (gpu_ref/int_mac_tc.cu): with acc_bits 32, wrap, every operand in int8 and
+// K * 2^14 < 2^31, no partial sum in any order can leave int32, so the exact sum is
+// order-independent and no step overflows: int8 tensor cores (WMMA, int32 accumulators) give the
+// chain's result bit for bit with an overflow count of 0. Set `tensor_cores` false to force the
+// scalar chain kernel.
 struct IntMacGemm {
   int acc_bits = 32;      // accumulator width (4..62)
   bool saturate = false;  // overflow: saturate (true) or wrap
   std::int64_t m = 0, n = 0, k = 0;
+  bool tensor_cores = true;  // use the tensor-core kernel where it is exact (above)
 };
 struct IntMacGemmResult {
-  std::vector<std::int64_t> out;  // M x N, sign-extended accumulators
-  std::uint64_t overflows = 0;    // sums that left acc_bits, over all outputs
-  double kernel_ms = 0;           // the kernel alone, from CUDA events
+  std::vector<std::int64_t> out;   // M x N, sign-extended accumulators
+  std::uint64_t overflows = 0;     // sums that left acc_bits, over all outputs
+  double kernel_ms = 0;            // the kernel alone, from CUDA events
+  bool used_tensor_cores = false;  // computed by the tensor-core kernel
 };
+// Whether `int_mac_gemm` may take the tensor-core path for these operands (see above).
+bool int_mac_tensor_core_exact(const IntMacGemm& gemm, const std::vector<std::int32_t>& a,
+                               const std::vector<std::int32_t>& w);
+// The tensor-core kernel itself (callers check int_mac_tensor_core_exact first).
+std::optional<IntMacGemmResult> int_mac_gemm_tensor_cores(const IntMacGemm& gemm,
+                                                          const std::vector<std::int32_t>& a,
+                                                          const std::vector<std::int32_t>& w,
+                                                          std::string* error);
 std::optional<IntMacGemmResult> int_mac_gemm(const IntMacGemm& gemm,
                                              const std::vector<std::int32_t>& a,
                                              const std::vector<std::int32_t>& w,
@@ -116,5 +133,40 @@ std::optional<BitsliceGemmResult> bitslice_gemm(const BitsliceGemm& gemm,
                                                 const std::vector<std::int32_t>& a,
                                                 const std::vector<std::int32_t>& w,
                                                 std::string* error);
+
+// The mixpe PE's GEMM (gpu_ref/mixpe_twin.cu), twin of pe/mixpe.h: W4A8 (int8 activations,
+// g.int8_activations) or W4A16 (fp16 patterns); one thread per output runs
+// twin::mixpe_chain (k ascending, per-group P and S, one dequantization per group). `acc` holds
+// the final binary32 accumulator (before W4A8's s_a), `out` the out_format pattern.
+std::optional<FloatGemmResult> mixpe_gemm(const QuantGemm& g, const QuantOperands& op,
+                                          std::string* error);
+
+// The lut_tc PE's GEMM (gpu_ref/lut_tc_twin.cu), twin of pe/lut_tc.h: a table kernel builds
+// every (row, LUT group) half table once (twin::lut_table), then one thread per output runs
+// twin::lut_tc_chain over the bit planes. `acc` holds the final binary32 `out` accumulator.
+std::optional<FloatGemmResult> lut_tc_gemm(const QuantGemm& g, const QuantOperands& op,
+                                           std::string* error);
+
+// cuBLASLt GEMMs on float formats (gpu_ref/cublaslt_float.cu), binary32 accumulation
+// (CUBLAS_COMPUTE_32F) and binary32 output: fp16 x fp16, bf16 x bf16, e4m3 x e4m3 and
+// e5m2 x e4m3 (cuBLASLt has no e5m2 x e5m2 GEMM: A is e5m2, W e4m3). Codes are bit patterns of
+// the operand formats; fp8 operands are zero-padded to multiples of 16 (cuBLASLt's fp8 kernels
+// need that). The result is not bit-exact (cuBLASLt's summation order is its own), so callers
+// report its error. `refused` (when given) is set when cuBLASLt has no algorithm for the shape
+// (its heuristic answers NOT_SUPPORTED or finds none): the kernel does not exist, nothing failed.
+enum class CublasFloatKind { Fp16, Bf16, Fp8E4M3, Fp8E5M2xE4M3 };
+const char* cublas_float_kind_name(CublasFloatKind kind);
+FloatFields cublas_a_format(CublasFloatKind kind);  // A's operand format
+FloatFields cublas_w_format(CublasFloatKind kind);  // W's operand format
+struct CublasFloatResult {
+  std::vector<float> out;  // M x N, row-major
+  double median_ms = 0;    // median of the timed runs (CUDA events); 0 without timed runs
+};
+std::optional<CublasFloatResult> cublaslt_float_gemm(CublasFloatKind kind, std::int64_t m,
+                                                     std::int64_t n, std::int64_t k,
+                                                     const std::vector<std::int32_t>& a,
+                                                     const std::vector<std::int32_t>& w,
+                                                     int timed_runs, std::string* error,
+                                                     bool* refused = nullptr);
 
 }  // namespace tpesim::gpu_ref

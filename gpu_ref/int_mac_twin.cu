@@ -63,6 +63,9 @@ std::optional<IntMacGemmResult> int_mac_gemm(const IntMacGemm& g,
     if (error) *error = "operand sizes do not match M, N, K";
     return std::nullopt;
   }
+  if (g.tensor_cores && int_mac_tensor_core_exact(g, a, w)) {
+    return int_mac_gemm_tensor_cores(g, a, w, error);
+  }
   std::int32_t *d_a = nullptr, *d_w = nullptr;
   std::int64_t* d_o = nullptr;
   unsigned long long* d_ov = nullptr;

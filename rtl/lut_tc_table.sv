@@ -8,7 +8,8 @@
 //            binary32 (8, 23: T32 itself)
 // Entries sharing a prefix share its partial sum (the left-to-right order makes them equal), so
 // the adders form a tree: 2 + 4 + ... + 2^(KG-1) binary32 adders (2, 6 or 14) and, for fp16
-// entries, one rounding per entry. The int8 table format (T-MAC) is not built here.
+// entries, one rounding per entry. The int8 table format (T-MAC) is not built here; tables of
+// int8 activations are lut_tc_table_int8.sv.
 //
 // Ports and timing (one cycle, registered, like the C++ model's operand preparation that builds
 // each (row, group) table once):

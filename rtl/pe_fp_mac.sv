@@ -97,6 +97,12 @@ module pe_fp_mac #(
     w_lsb = (w[W_E+W_M-1:W_M] != '0 ? XW'(w[W_E+W_M-1:W_M]) : XW'(1)) - XW'(WBias + W_M);
   end
 
+  // The acc register. The acc port and the read port both read it: an output port assigned from
+  // another output port (out = acc, binary32 out) lags one edge in Verilator 5.006's --sc wrapper,
+  // which reads the sc_out's current (not yet updated) value.
+  logic [31:0] acc_q;
+  assign acc = acc_q;
+
   // ---- The accumulator operand (+0 when the MAC starts a chain). ----
   logic [31:0] c;  // binary32 addend pattern
   logic c_sign, c_nan, c_inf, c_zero;
@@ -104,7 +110,7 @@ module pe_fp_mac #(
   logic signed [XW-1:0] c_lsb;  // value = c_sig * 2^c_lsb
 
   always_comb begin
-    c = in_clear ? 32'h0 : acc;
+    c = in_clear ? 32'h0 : acc_q;
     c_sign = c[31];
     c_nan = &c[30:23] && c[22:0] != '0;
     c_inf = &c[30:23] && c[22:0] == '0;
@@ -221,17 +227,17 @@ module pe_fp_mac #(
 
   always_ff @(posedge clk) begin
     if (rst) begin
-      acc <= '0;
+      acc_q <= '0;
       overflow <= 1'b0;
     end else begin
       overflow <= in_valid && &next_acc[30:23];
-      if (in_valid) acc <= next_acc;
+      if (in_valid) acc_q <= next_acc;
     end
   end
 
   // ---- The read port: acc rounded once to the output format (encode() of pe/float_format). ----
   if (OUT_E == 8 && OUT_M == 23) begin : g_fp32
-    assign out = acc;  // binary32 out: acc itself (its only NaN is already the canonical one)
+    assign out = acc_q;  // binary32 out: acc itself (its only NaN is already the canonical one)
   end else begin : g_round
     localparam int OutBias = (1 << (OUT_E - 1)) - 1;  // output exponent bias
     localparam int OutMagBits = OUT_E + OUT_M;  // output magnitude bits
@@ -248,18 +254,18 @@ module pe_fp_mac #(
     logic [OutMagW-1:0] o_mag;  // the rounded magnitude pattern, a carry moving into the binade
 
     always_comb begin
-      o_lsb = (acc[30:23] != '0 ? XW'(acc[30:23]) : XW'(1)) - XW'(150);
+      o_lsb = (acc_q[30:23] != '0 ? XW'(acc_q[30:23]) : XW'(1)) - XW'(150);
       o_binade = o_lsb + XW'(23) >= XW'(1 - OutBias) ? o_lsb + XW'(23) : XW'(1 - OutBias);
       o_dist = o_binade - XW'(OUT_M) - o_lsb;
       o_shift = o_dist > XW'(25) ? 5'd25 : 5'(o_dist);
-      o_aligned = {acc[30:23] != '0, acc[22:0], 25'h0} >> o_shift;
+      o_aligned = {acc_q[30:23] != '0, acc_q[22:0], 25'h0} >> o_shift;
       o_round = o_aligned[24] && (o_aligned[23:0] != '0 || o_aligned[25]);
       o_field = o_binade + XW'(OutBias - 1);
       o_mag = (OutMagW'(o_field) << OUT_M) + OutMagW'(o_aligned[48:25]) + OutMagW'(o_round);
-      if (&acc[30:23] && acc[22:0] != '0) out = {1'b0, OutQuiet};  // canonical NaN, sign 0
-      else if (&acc[30:23] || o_mag >= OutMagW'(OutInf)) out = {acc[31], OutInf};
-      else if (acc[30:0] == '0) out = {acc[31], {OutMagBits{1'b0}}};
-      else out = {acc[31], o_mag[OutMagBits-1:0]};
+      if (&acc_q[30:23] && acc_q[22:0] != '0) out = {1'b0, OutQuiet};  // canonical NaN, sign 0
+      else if (&acc_q[30:23] || o_mag >= OutMagW'(OutInf)) out = {acc_q[31], OutInf};
+      else if (acc_q[30:0] == '0) out = {acc_q[31], {OutMagBits{1'b0}}};
+      else out = {acc_q[31], o_mag[OutMagBits-1:0]};
     end
   end
 endmodule

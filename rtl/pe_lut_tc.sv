@@ -49,7 +49,8 @@
 //
 // NOTE(model): S is the same for every column of a row (like the table); the hardware would keep
 // one S per row beside lut_tc_table. Each PE carries its own here, as LutTcArith::Acc does.
-// NOTE(model): the int8 table format (T-MAC) and int8 activations (LutTcInt8Arith) have no RTL.
+// NOTE(model): int8 activations (LutTcInt8Arith) are pe_lut_tc_int8.sv; the int8 table format
+// (T-MAC tables with fp16 activations) has no RTL.
 `include "tpesim_fp_mul.svh"
 
 module pe_lut_tc #(
@@ -113,6 +114,11 @@ module pe_lut_tc #(
   logic [AW-1:0] base_acc_g;  // acc_g, or +0 when the step starts a chain
   logic [31:0] base_s;  // s_g, or +0 likewise
   logic [31:0] base_acc;  // acc, or +0 likewise
+  // The acc register. The acc port and the read port both read it: an output port assigned from
+  // another output port (out = acc) lags one edge in Verilator 5.006's --sc wrapper, which reads
+  // the sc_out's current (not yet updated) value.
+  logic [31:0] acc_q;
+  assign acc = acc_q;
 
   always_comb begin
     active = busy || in_valid;
@@ -127,7 +133,7 @@ module pe_lut_tc #(
     last = plane == PlW'(W_BITS - 1);
     base_acc_g = (!busy && in_clear) ? '0 : acc_g;
     base_s = (!busy && in_clear) ? '0 : s_g;
-    base_acc = (!busy && in_clear) ? '0 : acc;
+    base_acc = (!busy && in_clear) ? '0 : acc_q;
   end
 
   // ---- The bit plane: lookup in the half table, 2^plane, one add into acc_g. ----
@@ -467,7 +473,7 @@ module pe_lut_tc #(
       overflow <= 1'b0;
       acc_g <= '0;
       s_g <= '0;
-      acc <= '0;
+      acc_q <= '0;
       plane_q <= '0;
       lut_q <= '0;
       a_q <= '0;
@@ -494,13 +500,13 @@ module pe_lut_tc #(
           plane_q <= '0;
           acc_g <= cur_group_end ? '0 : acc_g_next;
           s_g <= cur_group_end ? '0 : s_next;
-          acc <= acc_after;
+          acc_q <= acc_after;
         end else begin
           busy <= 1'b1;
           plane_q <= plane + 1'b1;
           acc_g <= acc_g_next;
           s_g <= s_next;
-          acc <= base_acc;
+          acc_q <= base_acc;
         end
       end
     end
@@ -508,7 +514,7 @@ module pe_lut_tc #(
 
   // ---- The read port: acc rounded to the output format. ----
   if (OUT_E == 8 && OUT_M == 23) begin : g_fp32
-    assign out = acc;
+    assign out = acc_q;
   end else begin : g_round
     localparam logic [OUT_E+OUT_M-1:0] OutInf = {{OUT_E{1'b1}}, {OUT_M{1'b0}}};
     localparam logic [OUT_E+OUT_M-1:0] OutQuiet = OutInf | (OUT_E + OUT_M)'(1 << (OUT_M - 1));
@@ -522,7 +528,7 @@ module pe_lut_tc #(
         .M (23),
         .XW(XW)
     ) u_y_unpack (
-        .x(acc),
+        .x(acc_q),
         .sign(y_sign),
         .sig(y_sig),
         .lsb(y_lsb),

@@ -11,6 +11,7 @@
 // tests/gpu_ref/golden_vectors_test.cpp checks the simulator against the files written here.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -20,6 +21,8 @@
 #include "gpu_ref/golden_file.h"
 #include "gpu_ref/golden_operands.h"
 #include "gpu_ref/gpu_ref.h"
+#include "gpu_ref/quant_twin.h"
+#include "gpu_ref/quant_twin_host.h"
 #include "gpu_ref/twin_arith.h"
 #include "pe/digit_encoding.h"
 #include "pe/int_mac_arith.h"
@@ -71,10 +74,12 @@ bool run_case(const Case& c, const std::string& device, const std::string& out_d
   }
   const bool ok = mismatches == 0 && cpu_overflows == gpu->overflows;
   std::printf(
-      "%-34s %6lldx%-5lldx%-5lld mismatches %lld (first %lld) overflows gpu %llu cpu %llu %s\n",
-      c.name, static_cast<long long>(c.m), static_cast<long long>(c.n), static_cast<long long>(c.k),
-      static_cast<long long>(mismatches), static_cast<long long>(first),
-      static_cast<unsigned long long>(gpu->overflows),
+      "%-34s w%da%d acc %d %s %6lldx%-5lldx%-5lld %s mismatches %lld (first %lld) overflows gpu "
+      "%llu cpu %llu %s\n",
+      c.name, c.w_bits, c.a_bits, c.acc_bits, c.saturate ? "sat " : "wrap",
+      static_cast<long long>(c.m), static_cast<long long>(c.n), static_cast<long long>(c.k),
+      gpu->used_tensor_cores ? "tensor-core" : "scalar     ", static_cast<long long>(mismatches),
+      static_cast<long long>(first), static_cast<unsigned long long>(gpu->overflows),
       static_cast<unsigned long long>(cpu_overflows), ok ? "OK" : "FAIL");
   if (ok && write) {
     gpu_ref::GoldenVector g;
@@ -302,6 +307,236 @@ const FloatFields kFpMacOperands[] = {kFp16, kBf16, kE4M3, kE5M2};
 const FloatFields kOutFormats[] = {kFp32, kFp16, kBf16};
 const FloatFields kLmulOperands[] = {kE4M3, kE5M2, kBf16, kFp16, kFp32};
 
+// ---- group-quantized kinds: mixpe and lut_tc ----
+
+struct QuantCase {
+  const char* name;
+  bool lut;              // lut_tc, else mixpe
+  gpu_ref::QuantGemm g;  // parameters and shape
+  std::uint64_t seed;    // gpu_ref::quant_operands seed
+  int edge_per_mille;    // edge activations and scales per 1000
+};
+
+gpu_ref::QuantGemm mixpe(bool w4a8, int w_bits, std::int64_t group, FloatFields out, std::int64_t m,
+                         std::int64_t n, std::int64_t k) {
+  gpu_ref::QuantGemm g;
+  g.int8_activations = w4a8;
+  g.w_bits = w_bits;
+  g.group_size = group;
+  g.out_format = out;
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  return g;
+}
+
+gpu_ref::QuantGemm lut(bool int8_acts, int w_bits, int kg, int table, FloatFields acc,
+                       std::int64_t group, FloatFields out, std::int64_t m, std::int64_t n,
+                       std::int64_t k) {
+  gpu_ref::QuantGemm g = mixpe(int8_acts, w_bits, group, out, m, n, k);
+  g.lut_group = kg;
+  g.table_format = table;
+  g.acc_format = acc;
+  return g;
+}
+
+// The committed set: both mixpe variants with full and partial groups, 1- to 8-bit codes, fp32
+// and fp16 outputs; lut_tc with fp16 / fp32 / int8 tables, fp32 / fp16 accumulators, Kg 2..4,
+// 1..4 weight bits, int8 activations, tail LUT groups and a GEMV.
+const QuantCase kQuantGolden[] = {
+    {"w4a8_g128_out_fp32_23x37x300", false, mixpe(true, 4, 128, kFp32, 23, 37, 300), 41, 4},
+    {"w4a8_g32_out_fp16_19x29x97", false, mixpe(true, 4, 32, kFp16, 19, 29, 97), 42, 20},
+    {"w8a8_g7_out_fp32_13x17x50", false, mixpe(true, 8, 7, kFp32, 13, 17, 50), 43, 4},
+    {"w4a16_g64_out_fp32_21x31x200", false, mixpe(false, 4, 64, kFp32, 21, 31, 200), 44, 4},
+    {"w4a16_g128_out_fp16_17x23x129", false, mixpe(false, 4, 128, kFp16, 17, 23, 129), 45, 10},
+    {"w2a16_g16_out_fp32_gemv_1x300x256", false, mixpe(false, 2, 16, kFp32, 1, 300, 256), 46, 0},
+    {"fp16tab_acc32_kg4_b2_g128_21x29x300", true,
+     lut(false, 2, 4, 0, kFp32, 128, kFp32, 21, 29, 300), 51, 4},
+    {"fp32tab_acc16_kg3_b3_g30_17x19x101", true, lut(false, 3, 3, 1, kFp16, 30, kFp32, 17, 19, 101),
+     52, 4},
+    {"int8tab_acc32_kg4_b4_g64_19x23x150", true, lut(false, 4, 4, 2, kFp32, 64, kFp16, 19, 23, 150),
+     53, 10},
+    {"fp16tab_acc16_kg2_b1_g8_15x27x67", true, lut(false, 1, 2, 0, kFp16, 8, kFp16, 15, 27, 67), 54,
+     20},
+    {"int8tab_acc16_kg3_b2_g12_13x21x77", true, lut(false, 2, 3, 2, kFp16, 12, kFp32, 13, 21, 77),
+     55, 4},
+    {"int8act_kg4_b4_g128_17x25x259", true, lut(true, 4, 4, 1, kFp32, 128, kFp32, 17, 25, 259), 56,
+     4},
+    {"int8act_kg2_b2_g4_11x19x63_out_fp16", true, lut(true, 2, 2, 1, kFp32, 4, kFp16, 11, 19, 63),
+     57, 20},
+    {"fp16tab_acc32_kg4_b2_gemv_1x257x512", true,
+     lut(false, 2, 4, 0, kFp32, 128, kFp32, 1, 257, 512), 58, 0},
+};
+
+std::string describe(const QuantCase& c) {
+  const gpu_ref::QuantGemm& g = c.g;
+  const char* tables[] = {"fp16", "fp32", "int8"};
+  char text[160];
+  if (!c.lut) {
+    std::snprintf(text, sizeof text, "mixpe %s w%d G %lld out %s",
+                  g.int8_activations ? "w4a8" : "w4a16", g.w_bits,
+                  static_cast<long long>(g.group_size),
+                  gpu_ref::float_fields_name(g.out_format).c_str());
+  } else {
+    std::snprintf(text, sizeof text, "lut_tc %s w%d Kg %d tab %s acc %s G %lld out %s",
+                  g.int8_activations ? "int8" : "fp16", g.w_bits, g.lut_group,
+                  tables[g.table_format], gpu_ref::float_fields_name(g.acc_format).c_str(),
+                  static_cast<long long>(g.group_size),
+                  gpu_ref::float_fields_name(g.out_format).c_str());
+  }
+  return text;
+}
+
+bool run_quant_case(const QuantCase& c, const std::string& device, const std::string& out_dir,
+                    bool write) {
+  const gpu_ref::QuantOperands op = gpu_ref::quant_operands(c.g, c.seed, c.edge_per_mille);
+  std::string error;
+  const auto gpu =
+      c.lut ? gpu_ref::lut_tc_gemm(c.g, op, &error) : gpu_ref::mixpe_gemm(c.g, op, &error);
+  if (!gpu) {
+    std::printf("%-38s CUDA error: %s\n", c.name, error.c_str());
+    return false;
+  }
+  const gpu_ref::FloatGemmResult cpu = gpu_ref::host_quant_gemm(c.g, op, c.lut);
+  std::int64_t mismatches = 0, first = -1, unwritten = 0, non_finite = 0;
+  for (std::size_t i = 0; i < cpu.out.size(); ++i) {
+    unwritten += gpu->acc[i] == gpu_ref::kPoisonedOutput || gpu->out[i] == gpu_ref::kPoisonedOutput;
+    non_finite += !twin::finite32(twin::f32(static_cast<std::uint32_t>(cpu.acc[i])));
+    if (cpu.acc[i] != gpu->acc[i] || cpu.out[i] != gpu->out[i]) {
+      if (first < 0) first = static_cast<std::int64_t>(i);
+      ++mismatches;
+    }
+  }
+  const bool ok = mismatches == 0 && unwritten == 0 && cpu.overflows == gpu->overflows;
+  std::printf(
+      "%-38s %-50s %4lldx%-4lldx%-4lld edge %3d: mismatches %lld (first %lld) unwritten %lld "
+      "non-finite %lld overflows gpu %llu cpu %llu %s\n",
+      c.name, describe(c).c_str(), static_cast<long long>(c.g.m), static_cast<long long>(c.g.n),
+      static_cast<long long>(c.g.k), c.edge_per_mille, static_cast<long long>(mismatches),
+      static_cast<long long>(first), static_cast<long long>(unwritten),
+      static_cast<long long>(non_finite), static_cast<unsigned long long>(gpu->overflows),
+      static_cast<unsigned long long>(cpu.overflows), ok ? "OK" : "FAIL");
+  if (ok && write) {
+    gpu_ref::GoldenVector g = gpu_ref::golden_of(c.g, c.lut);
+    g.edge_per_mille = c.edge_per_mille;
+    g.seed = c.seed;
+    g.device = device;
+    g.overflows = gpu->overflows;
+    g.out = gpu->out;
+    gpu_ref::write_golden(
+        g, out_dir + "/" + gpu_ref::golden_kind_name(g.kind) + "/" + c.name + ".txt");
+  }
+  return ok;
+}
+
+// A random group-quantized case: odd shape, every parameter drawn.
+QuantCase random_quant(bool is_lut, std::mt19937_64& rng) {
+  const int edges[] = {0, 4, 30, 200};
+  const auto odd = [&](std::int64_t hi) {
+    const auto v = 1 + static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(hi));
+    return v % 16 == 0 ? v + 1 : v;
+  };
+  QuantCase c{"random", is_lut, {}, rng(), edges[rng() % 4]};
+  c.g.int8_activations = rng() % (is_lut ? 4 : 2) == 0;
+  c.g.w_bits = 1 + static_cast<int>(rng() % (is_lut ? 4 : 8));
+  c.g.lut_group = 2 + static_cast<int>(rng() % 3);
+  c.g.group_size = is_lut ? c.g.lut_group * (1 + static_cast<std::int64_t>(rng() % 48))
+                          : 1 + static_cast<std::int64_t>(rng() % 200);
+  c.g.table_format = static_cast<int>(rng() % 3);
+  c.g.acc_format = rng() % 2 ? kFp32 : kFp16;
+  c.g.out_format = rng() % 2 ? kFp32 : kFp16;
+  c.g.m = odd(200);
+  c.g.n = odd(200);
+  c.g.k = odd(500);
+  return c;
+}
+
+// A large group-quantized GEMM timed (one warm-up, median of five), 256 outputs spot-checked
+// against the host chain.
+bool time_quant(const QuantCase& c, std::mt19937_64& rng) {
+  const gpu_ref::QuantOperands op = gpu_ref::quant_operands(c.g, c.seed, 0);
+  std::vector<double> times;
+  std::optional<gpu_ref::FloatGemmResult> r;
+  std::string error;
+  for (int rep = 0; rep < 6; ++rep) {
+    r = c.lut ? gpu_ref::lut_tc_gemm(c.g, op, &error) : gpu_ref::mixpe_gemm(c.g, op, &error);
+    if (!r) {
+      std::printf("%s: CUDA error %s\n", describe(c).c_str(), error.c_str());
+      return false;
+    }
+    if (rep) times.push_back(r->kernel_ms);
+  }
+  std::sort(times.begin(), times.end());
+  const std::int64_t groups = (c.g.k + c.g.lut_group - 1) / c.g.lut_group;
+  std::vector<twin::LutTable> tables(static_cast<std::size_t>(groups));
+  std::int64_t bad = 0;
+  for (int s = 0; s < 256; ++s) {
+    const auto i = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(c.g.m));
+    const auto j = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(c.g.n));
+    twin::ChainResult h{};
+    if (c.lut) {
+      for (std::int64_t t = 0; t < groups; ++t) {
+        tables[static_cast<std::size_t>(t)] = twin::lut_table(c.g, op.a.data(), i, t);
+      }
+      h = twin::lut_tc_chain(c.g, tables.data(), op.w.data(), op.w_scales.data(), op.w_zeros.data(),
+                             op.a_scales.data(), i, j);
+    } else {
+      h = twin::mixpe_chain(c.g, op.a.data(), op.w.data(), op.w_scales.data(), op.w_zeros.data(),
+                            op.a_scales.data(), i, j);
+    }
+    const auto at = static_cast<std::size_t>(i * c.g.n + j);
+    bad += h.out != r->out[at] || static_cast<std::int64_t>(h.acc) != r->acc[at];
+  }
+  const double median = times[times.size() / 2];
+  std::printf(
+      "%s twin %lldx%lldx%lld: median %.3f ms = %.2f TOPS (2MNK); 256 spot checks, %lld bad\n",
+      describe(c).c_str(), static_cast<long long>(c.g.m), static_cast<long long>(c.g.n),
+      static_cast<long long>(c.g.k), median,
+      2.0 * static_cast<double>(c.g.m * c.g.n * c.g.k) / (median * 1e-3) / 1e12,
+      static_cast<long long>(bad));
+  return bad == 0;
+}
+
+// ---- float industry kernels: cuBLASLt fp16 / bf16 / fp8, error vs binary64 ----
+
+// Times one cuBLASLt float kind on an n^3 all-finite GEMM and reports its relative error
+// |got - exact| / sum |a w| against the binary64 GEMM of the decoded operands on 256 outputs.
+bool time_cublas_float(gpu_ref::CublasFloatKind kind, std::int64_t n, std::mt19937_64& rng) {
+  const FloatFields af = gpu_ref::cublas_a_format(kind), wf = gpu_ref::cublas_w_format(kind);
+  const auto a = gpu_ref::float_operands(af, n * n, 201, 0);
+  const auto w = gpu_ref::float_operands(wf, n * n, 202, 0);
+  std::string error;
+  const auto r = gpu_ref::cublaslt_float_gemm(kind, n, n, n, a, w, 5, &error);
+  if (!r) {
+    std::printf("cuBLASLt %s: %s\n", gpu_ref::cublas_float_kind_name(kind), error.c_str());
+    return false;
+  }
+  double max_rel = 0, sum_rel = 0;
+  std::int64_t unwritten = 0;
+  for (float v : r->out) unwritten += twin::bits32(v) == 0xA5A5A5A5u;
+  for (int s = 0; s < 256; ++s) {
+    const auto i = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(n));
+    const auto j = static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(n));
+    double exact = 0, mag = 0;
+    for (std::int64_t p = 0; p < n; ++p) {
+      const double x = twin::f64(twin::decode_f64(static_cast<std::uint32_t>(a[i * n + p]), af));
+      const double y = twin::f64(twin::decode_f64(static_cast<std::uint32_t>(w[p * n + j]), wf));
+      exact += x * y;
+      mag += std::fabs(x * y);
+    }
+    const double rel = std::fabs(r->out[static_cast<std::size_t>(i * n + j)] - exact) / mag;
+    max_rel = std::max(max_rel, rel);
+    sum_rel += rel;
+  }
+  std::printf(
+      "cuBLASLt %-14s %lld^3 fp32 accumulation: median %.3f ms = %.1f TFLOP/s; error vs binary64 "
+      "(|got - exact| / sum|a w|, 256 outputs): max %.3g mean %.3g; unwritten %lld\n",
+      gpu_ref::cublas_float_kind_name(kind), static_cast<long long>(n), r->median_ms,
+      2.0 * static_cast<double>(n * n * n) / (r->median_ms * 1e-3) / 1e12, max_rel, sum_rel / 256,
+      static_cast<long long>(unwritten));
+  return unwritten == 0 && max_rel < static_cast<double>(n) * 0x1p-23;
+}
+
 // ---- bitslice: int_mac values plus digit statistics ----
 
 // Not a multiple of 16 or 32, so every tile edge is ragged.
@@ -375,7 +610,7 @@ bool run_bitslice_case(std::mt19937_64& rng) {
 int main(int argc, char** argv) {
   // The golden root: files go to <root>/int_mac/, <root>/fp_mac/ and <root>/lmul/.
   const std::string out_dir = argc > 1 ? argv[1] : "tests/golden";
-  for (const char* kind : {"int_mac", "fp_mac", "lmul"}) {
+  for (const char* kind : {"int_mac", "fp_mac", "lmul", "mixpe", "lut_tc"}) {
     std::filesystem::create_directories(std::filesystem::path(out_dir) / kind);
   }
   const gpu_ref::DeviceStatus dev = gpu_ref::probe_device();
@@ -406,6 +641,19 @@ int main(int argc, char** argv) {
     if (pick(0, 1)) c.acc_bits = std::min(c.acc_bits, c.a_bits + c.w_bits + 4);
     ok &= run_case(c, dev.name, out_dir, false);
   }
+  // The tensor-core path (int8 operands, 32-bit wrap): random odd shapes, still vs the CPU.
+  for (int i = 0; i < 12; ++i) {
+    Case c{"random_tensor_core",
+           static_cast<int>(pick(2, 8)),
+           static_cast<int>(pick(2, 8)),
+           32,
+           false,
+           pick(1, 700),
+           pick(1, 700),
+           pick(1, 2000),
+           rng()};
+    ok &= run_case(c, dev.name, out_dir, false);
+  }
   // fp_mac and lmul: the committed cases, then fresh random odd shapes, formats and edge shares.
   for (const FloatCase& c : kFloatGolden) ok &= run_float_case(c, dev.name, out_dir, true);
   const int kEdges[] = {0, 4, 30, 200};
@@ -427,6 +675,10 @@ int main(int argc, char** argv) {
     c.k = odd_extent(rng, 500);
     ok &= run_float_case(c, dev.name, out_dir, false);
   }
+  // mixpe and lut_tc: the committed cases, then fresh random ones.
+  for (const QuantCase& c : kQuantGolden) ok &= run_quant_case(c, dev.name, out_dir, true);
+  for (int i = 0; i < 40; ++i)
+    ok &= run_quant_case(random_quant(i % 5 >= 2, rng), dev.name, out_dir, false);
   // bitslice: int_mac values and digit statistics on random widths and odd shapes.
   for (int i = 0; i < 8; ++i) ok &= run_bitslice_case(rng);
   // Float twins' throughput (a reference kernel: one thread per output, a scalar chain each).
@@ -434,6 +686,20 @@ int main(int argc, char** argv) {
       FloatCase{"time", FloatKind::FpMac, kFp16, kFp16, kFp32, 4096, 4096, 4096, 101, 0}, rng);
   ok &= time_float(
       FloatCase{"time", FloatKind::Lmul, kBf16, kBf16, kFp32, 4096, 4096, 4096, 103, 0}, rng);
+  ok &= time_quant(QuantCase{"time", false, mixpe(true, 4, 128, kFp32, 4096, 4096, 4096), 105, 0},
+                   rng);
+  ok &= time_quant(QuantCase{"time", false, mixpe(false, 4, 128, kFp32, 4096, 4096, 4096), 106, 0},
+                   rng);
+  ok &= time_quant(
+      QuantCase{"time", true, lut(false, 2, 4, 0, kFp32, 128, kFp32, 4096, 4096, 4096), 107, 0},
+      rng);
+  ok &= time_quant(
+      QuantCase{"time", true, lut(false, 4, 4, 2, kFp32, 128, kFp32, 4096, 4096, 4096), 108, 0},
+      rng);
+  for (auto kind : {gpu_ref::CublasFloatKind::Fp16, gpu_ref::CublasFloatKind::Bf16,
+                    gpu_ref::CublasFloatKind::Fp8E4M3, gpu_ref::CublasFloatKind::Fp8E5M2xE4M3}) {
+    ok &= time_cublas_float(kind, 4096, rng);
+  }
   // Throughput on a large int8 GEMM (first call warms up; median of 5), spot-checked on CPU.
   const std::int64_t n = 4096;
   const auto a = workloads::uniform_signed(n * n, 8, 99);
@@ -460,9 +726,32 @@ int main(int argc, char** argv) {
     spot_bad += acc != big->out[static_cast<std::size_t>(i * n + j)];
   }
   const double median = times[times.size() / 2];
-  std::printf("int_mac twin 4096^3 int8: median %.3f ms = %.1f TOPS; 256 spot checks, %lld bad\n",
-              median, 2.0 * n * n * n / (median * 1e-3) / 1e12, static_cast<long long>(spot_bad));
-  ok &= spot_bad == 0;
+  std::printf(
+      "int_mac twin 4096^3 int8 (%s): median %.3f ms = %.1f TOPS; 256 spot checks, %lld bad\n",
+      big->used_tensor_cores ? "tensor cores" : "scalar", median,
+      2.0 * n * n * n / (median * 1e-3) / 1e12, static_cast<long long>(spot_bad));
+  ok &= spot_bad == 0 && big->used_tensor_cores && big->overflows == 0;
+  // The scalar chain kernel on the same operands, for comparison: every output equal.
+  std::optional<gpu_ref::IntMacGemmResult> scalar;
+  std::vector<double> scalar_times;
+  for (int rep = 0; rep < 3; ++rep) {
+    gpu_ref::IntMacGemm sg{32, false, n, n, n};
+    sg.tensor_cores = false;
+    scalar = gpu_ref::int_mac_gemm(sg, a, w, &error);
+    if (!scalar) {
+      std::printf("4096^3 scalar: CUDA error %s\n", error.c_str());
+      return 1;
+    }
+    if (rep) scalar_times.push_back(scalar->kernel_ms);
+  }
+  std::sort(scalar_times.begin(), scalar_times.end());
+  const bool same = scalar->out == big->out && scalar->overflows == 0;
+  std::printf(
+      "int_mac scalar twin 4096^3 int8: median of 2 %.3f ms = %.2f TOPS; outputs %s the "
+      "tensor-core twin's\n",
+      scalar_times[0], 2.0 * n * n * n / (scalar_times[0] * 1e-3) / 1e12,
+      same ? "all equal to" : "DIFFER from");
+  ok &= same;
 
   // The industry kernel: cuBLASLt INT8 -> INT32 on the same operands, every output compared with
   // the twin (exact: |sum| <= 4096 * 2^14 < 2^31), then odd shapes against the CPU golden GEMM.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The `tpesim` command line: run, sweep, gemm, numerics, synth, trace, check-config, list-kinds,
-// describe.
+// The `tpesim` command line: run, sweep, gemm, numerics, synth, verify-rtl, verify-gpu, trace,
+// check-config, list-kinds, describe.
 // Exit codes: 0 success, 2 bad user input, 3 a model invariant broke (a bug), 1 anything else.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -16,6 +16,7 @@
 #include "pe/pe_config.h"
 #include "sim/core/config_node.h"
 #include "sim/core/errors.h"
+#include "sim/cosim/verify_rtl_command.h"
 #include "sim/gemm_command.h"
 #include "sim/numerics.h"
 #include "sim/report/reports.h"
@@ -25,6 +26,8 @@
 #include "sim/sweep/sweep_progress.h"
 #include "sim/sweep/sweep_runner.h"
 #include "sim/synth/synth_command.h"
+#include "sim/verify_gpu/gpu_binary.h"
+#include "sim/verify_gpu/verify_gpu_command.h"
 #include "sim/version.h"
 #include "sim/workload_file.h"
 #include "workloads/llm_model.h"
@@ -110,10 +113,11 @@ int run_command(const RunOptions& o) {
 }
 
 struct SweepCliOptions {
-  std::string file;     // the sweep file
-  std::string out;      // --out
-  int jobs = 0;         // --jobs; 0: the hardware threads
-  bool resume = false;  // --resume
+  std::string file;       // the sweep file
+  std::string out;        // --out
+  int jobs = 0;           // --jobs; 0: the hardware threads
+  bool resume = false;    // --resume
+  bool no_plots = false;  // --no-plots
 };
 
 int sweep_command(const SweepCliOptions& o) {
@@ -123,6 +127,7 @@ int sweep_command(const SweepCliOptions& o) {
   options.jobs =
       o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   options.resume = o.resume;
+  options.plots = !o.no_plots;
   options.progress = sweep::ProgressPrinter(stderr, ::isatty(STDERR_FILENO) != 0, spec.name);
   const sweep::SweepSummary s = sweep::run_sweep(spec, options);
   fmt::print(
@@ -130,6 +135,10 @@ int sweep_command(const SweepCliOptions& o) {
       "Pareto front\n",
       spec.name, s.total, s.ok, s.errors, s.ran, s.resumed, s.pareto);
   if (s.errors > 0) fmt::print(stderr, "first error: {}\n", s.first_error);
+  if (!s.plots.problem.empty()) fmt::print(stderr, "warning: {}\n", s.plots.problem);
+  if (!s.plots.files.empty()) {
+    fmt::print("plots: {}\n", (fs::path(o.out) / "plots").string());
+  }
   fmt::print("report: {}\n", (fs::path(o.out) / "report.md").string());
   return s.internal_errors > 0 ? kExitModel : kExitOk;
 }
@@ -381,8 +390,12 @@ int main(int argc, char** argv) {
       "    - variants: [{name: int8, set: {array.pe: {kind: int_mac}}},\n"
       "                 {name: fp16, set: {array.pe: {kind: fp_mac}}}]\n"
       "Writes results.jsonl (one row per finished point, appended as it goes), then\n"
-      "results.csv, pareto.csv and report.md. A point whose config is invalid is an error row.\n"
+      "results.csv, pareto.csv, plots/*.png (matplotlib; a warning when it is missing) and\n"
+      "report.md. A point whose config is invalid is an error row.\n"
       "Exit codes: 0 done (error rows included), 2 bad input, 3 a point broke a model invariant.");
+  sweep_cmd->add_flag("--no-plots", sweep_opts.no_plots,
+                      "do not draw DIR/plots/*.png (scripts/plot-sweep, matplotlib through "
+                      "/usr/bin/python3)");
   sweep_cmd->add_flag("--resume", sweep_opts.resume,
                       "continue the sweep in --out: keep its results.jsonl rows and run only the "
                       "missing points");
@@ -489,6 +502,49 @@ int main(int argc, char** argv) {
                         "synthesis cache (default: $TPESIM_CACHE_DIR, else .synth-cache in the "
                         "build folder)");
 
+  cosim::VerifyRtlOptions verify_rtl;
+  CLI::App* verify_rtl_cmd = app.add_subcommand(
+      "verify-rtl",
+      "run the configured PE's verilated Verilog in lock step with the C++ model: cycles "
+      "compared, mismatches, cycles/s; a VCD around the first divergence (docs/RTL.md)");
+  verify_rtl_cmd->add_option("--arch", verify_rtl.arch, "architecture YAML")->required();
+  verify_rtl_cmd->add_option("--set", verify_rtl.overrides,
+                             "override a config value: key.path=value (repeatable)");
+  verify_rtl_cmd->add_option("--cycles", verify_rtl.cycles, "random cycles per check")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+  verify_rtl_cmd->add_option("--seed", verify_rtl.seed, "stimulus seed")->capture_default_str();
+  verify_rtl_cmd->add_option("--vcd", verify_rtl.vcd, "VCD written on a divergence")
+      ->capture_default_str();
+  verify_rtl_cmd
+      ->add_option("--vcd-window", verify_rtl.vcd_window,
+                   "cycles traced on each side of the divergence")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{1} << 20));
+
+  verify_gpu::VerifyGpuOptions verify_gpu_opts;
+  CLI::App* verify_gpu_cmd = app.add_subcommand(
+      "verify-gpu",
+      "run every GEMM of a workload on the GPU through the PE kind's CUDA twin and cuBLASLt: "
+      "bit-exact checks against the simulator on sampled tiles, errors, timings (docs/GPU.md)");
+  verify_gpu_cmd->add_option("--arch", verify_gpu_opts.arch, "architecture YAML")->required();
+  verify_gpu_cmd->add_option("--set", verify_gpu_opts.overrides,
+                             "override a config value: key.path=value (repeatable)");
+  verify_gpu_cmd->add_option("--workload", verify_gpu_opts.workload, "GEMM list or trace CSV")
+      ->required();
+  verify_gpu_cmd->add_option("--layers", verify_gpu_opts.layers, "layer names to check")
+      ->delimiter(',');
+  verify_gpu_cmd->add_option("--seed", verify_gpu_opts.seed, "operand seed")->capture_default_str();
+  verify_gpu_cmd
+      ->add_option("--tiles", verify_gpu_opts.tiles,
+                   "32 x 32 output tiles the simulator computes per layer")
+      ->capture_default_str()
+      ->check(CLI::Range(2, 4096));
+  verify_gpu_cmd->add_option("--out", verify_gpu_opts.out, "folder for verify_gpu.csv, report.md")
+      ->required();
+  verify_gpu_cmd->add_flag("--time", verify_gpu_opts.time,
+                           "time the cuBLASLt kernels (CUDA events, one warm-up, median of 5)");
+
   CLI::App* list_cmd = app.add_subcommand("list-kinds", "list PE, array and memory kinds");
   std::string describe_kind;
   CLI::App* describe_cmd =
@@ -515,6 +571,12 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return check_config_command(check_files, check_gemm);
     if (numerics_cmd->parsed()) return numerics_command(numerics);
     if (synth_cmd->parsed()) return synth::run_synth_command(synth_opts);
+    if (verify_rtl_cmd->parsed()) return cosim::run_verify_rtl_command(verify_rtl);
+#if TPESIM_GPU_BINARY
+    if (verify_gpu_cmd->parsed()) return verify_gpu::run_verify_gpu_command(verify_gpu_opts);
+#else
+    if (verify_gpu_cmd->parsed()) return verify_gpu::exec_gpu_binary(argc, argv);
+#endif
     if (gemm_cmd->parsed()) return run_gemm_command(gemm);
     if (trace_cmd->parsed()) return trace_command(trace);
     if (list_cmd->parsed()) return list_kinds_command();

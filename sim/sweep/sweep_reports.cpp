@@ -25,6 +25,8 @@ struct Metric {
 
 // Units are in the names: seconds, picojoules, square millimetres, watts.
 constexpr Metric kMetrics[] = {
+    {"array_rows", "/array_rows"},
+    {"array_cols", "/array_cols"},
     {"cycles", "/cycles"},
     {"time_s", "/time_s"},
     {"energy_pj", "/energy_pj"},
@@ -46,6 +48,7 @@ constexpr Metric kMetrics[] = {
     {"stall_cycles", "/stall_cycles"},
     {"prefill_s", "/prefill_s"},
     {"decode_token_s", "/decode_token_s"},
+    {"numeric_error", "/numeric_error"},
 };
 
 const json& at(const json& row, const char* pointer) {
@@ -137,6 +140,9 @@ std::string axis_summary(const Axis& a) {
       return fmt::format("{} ({} values)", keys.front(), a.choices.size());
     case AxisKind::Zip:
       return fmt::format("zip of {} ({} values each)", fmt::join(keys, ", "), a.choices.size());
+    case AxisKind::AreaBudget:
+      return fmt::format("area budget {} ({} values, array sized to fit)", keys.front(),
+                         a.choices.size());
     case AxisKind::Variants:
       break;
   }
@@ -272,7 +278,7 @@ std::string pareto_csv(const SweepSpec& spec, const std::vector<SweepRow>& rows,
 }
 
 std::string sweep_report_md(const SweepSpec& spec, const std::vector<SweepRow>& rows,
-                            const std::vector<bool>& front) {
+                            const std::vector<bool>& front, const PlotOutcome& plots) {
   const auto ok = std::count_if(rows.begin(), rows.end(), is_ok);
   const auto on_front = std::count(front.begin(), front.end(), true);
   std::vector<std::string> axes;
@@ -295,6 +301,21 @@ std::string sweep_report_md(const SweepSpec& spec, const std::vector<SweepRow>& 
   out +=
       "\nLatency is the whole workload's time at `tech.clock_ghz`; energy and area come from "
       "the cost model (docs/COST_MODEL.md). Every column of every point: `results.csv`.\n";
+
+  if (plots.requested) {
+    out += "\n## Plots\n\n";
+    if (!plots.problem.empty()) {
+      out += fmt::format(
+          "**{}.** The tables below hold every number the plots would show; "
+          "`scripts/plot-sweep DIR` draws them later.\n",
+          plots.problem);
+    } else if (plots.files.empty()) {
+      out += "No point ran without an error, so there is nothing to plot.\n";
+    }
+    for (const std::string& f : plots.files) {
+      out += fmt::format("![{}]({})\n\n", fs::path(f).stem().string(), f);
+    }
+  }
 
   const std::string fence = fence_for(spec.text);
   out += fmt::format("\n## Sweep file\n\n{}yaml\n{}{}{}\n", fence, spec.text,
@@ -328,8 +349,8 @@ std::string sweep_report_md(const SweepSpec& spec, const std::vector<SweepRow>& 
   return out;
 }
 
-std::int64_t write_sweep_reports(const SweepSpec& spec, const std::vector<SweepRow>& rows,
-                                 const fs::path& dir) {
+SweepReportFiles write_sweep_reports(const SweepSpec& spec, const std::vector<SweepRow>& rows,
+                                     const fs::path& dir, bool plots) {
   // Temporary files of a run killed while writing these reports.
   std::error_code ec;
   std::vector<fs::path> leftovers;
@@ -343,8 +364,11 @@ std::int64_t write_sweep_reports(const SweepSpec& spec, const std::vector<SweepR
   const std::vector<bool> front = pareto_front(rows);
   write_atomically(dir, "results.csv", results_csv(spec, rows));
   write_atomically(dir, "pareto.csv", pareto_csv(spec, rows, front));
-  write_atomically(dir, "report.md", sweep_report_md(spec, rows, front));
-  return std::count(front.begin(), front.end(), true);
+  SweepReportFiles files;
+  files.pareto = std::count(front.begin(), front.end(), true);
+  if (plots) files.plots = make_plots(dir);
+  write_atomically(dir, "report.md", sweep_report_md(spec, rows, front, files.plots));
+  return files;
 }
 
 }  // namespace tpesim::sweep

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/sweep/sweep_plots.h"
 #include "sim/sweep/sweep_points.h"
 #include "sim/sweep/sweep_spec.h"
 
@@ -33,12 +34,18 @@ std::vector<bool> pareto_front(const std::vector<SweepRow>& rows);
 std::string results_csv(const SweepSpec& spec, const std::vector<SweepRow>& rows);
 std::string pareto_csv(const SweepSpec& spec, const std::vector<SweepRow>& rows,
                        const std::vector<bool>& front);
+// `plots`: the figures' section (links, or why there are none); nothing when not requested.
 std::string sweep_report_md(const SweepSpec& spec, const std::vector<SweepRow>& rows,
-                            const std::vector<bool>& front);
+                            const std::vector<bool>& front, const PlotOutcome& plots = {});
 
-// Writes results.csv, pareto.csv and report.md into `dir` (each through a temporary file and a
-// rename). Returns the number of Pareto points.
-std::int64_t write_sweep_reports(const SweepSpec& spec, const std::vector<SweepRow>& rows,
-                                 const std::filesystem::path& dir);
+struct SweepReportFiles {
+  std::int64_t pareto = 0;  // points on the Pareto front
+  PlotOutcome plots;        // the figures (when requested)
+};
+
+// Writes results.csv and pareto.csv, then (when `plots`) the figures (sweep_plots.h), then
+// report.md into `dir`, each file through a temporary file and a rename.
+SweepReportFiles write_sweep_reports(const SweepSpec& spec, const std::vector<SweepRow>& rows,
+                                     const std::filesystem::path& dir, bool plots = false);
 
 }  // namespace tpesim::sweep

@@ -13,11 +13,14 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "sim/core/config_node.h"
 #include "sim/core/errors.h"
 #include "sim/run.h"
+#include "sim/sweep/sweep_accuracy.h"
+#include "sim/sweep/sweep_area_budget.h"
 #include "sim/sweep/sweep_reports.h"
 
 namespace tpesim::sweep {
@@ -64,6 +67,23 @@ json phase_seconds(const SweepSpec& spec, const RunResult& r, const std::string&
     seconds += r.cost.layers[i].perf.time_s * static_cast<double>(r.layers[i].gemm.count);
   }
   return any ? json(seconds) : json(nullptr);
+}
+
+// Per workload layer: its name, phase, count and, over all its instances, cycles, MACs and
+// utilization (the `layers` key of a row; the utilization plot groups them by name).
+json layer_rows(const SweepSpec& spec, const RunResult& r) {
+  json out = json::array();
+  for (std::size_t i = 0; i < r.layers.size(); ++i) {
+    const LayerResult& l = r.layers[i];
+    const std::string phase = i < spec.layer_phases.size() ? spec.layer_phases[i] : "";
+    out.push_back({{"name", l.gemm.name},
+                   {"phase", phase.empty() ? json(nullptr) : json(phase)},
+                   {"count", l.gemm.count},
+                   {"cycles", l.stats.cycles * l.gemm.count},
+                   {"macs", l.stats.macs * l.gemm.count},
+                   {"utilization", l.stats.utilization}});
+  }
+  return out;
 }
 
 // The file descriptor of results.jsonl, locked against a second sweep in the same folder.
@@ -213,16 +233,32 @@ json run_point(const SweepSpec& spec, const SweepPoint& point) {
   }
   row["params"] = params;
   try {
-    ConfigDoc doc = ConfigDoc::from_string(spec.base_text, spec.base_path);
-    Diag diag;
-    for (const Override& o : point.overrides) doc.apply_override(o.assignment(), diag);
-    diag.throw_if_any();
-    const arch::ArchSpec arch = arch::bind_arch(doc);
+    std::vector<Override> applied;  // the overrides that edit the config: all but a budget
+    std::optional<AreaBudget> budget;
+    for (const Override& o : point.overrides) {
+      if (o.key == kAreaBudgetKey) {
+        budget = parse_budget_value(o.value);
+      } else {
+        applied.push_back(o);
+      }
+    }
+    auto bind = [&](const std::vector<Override>& extra) {
+      ConfigDoc doc = ConfigDoc::from_string(spec.base_text, spec.base_path);
+      Diag diag;
+      for (const Override& o : applied) doc.apply_override(o.assignment(), diag);
+      for (const Override& o : extra) doc.apply_override(o.assignment(), diag);
+      diag.throw_if_any();
+      return arch::bind_arch(doc);
+    };
+    const arch::ArchSpec arch =
+        bind(budget ? size_to_budget(*budget, bind) : std::vector<Override>{});
     const RunResult r = run_workload(arch, spec.workload);
     const arch::RunCost& c = r.cost;
     row["status"] = "ok";
     row["error"] = nullptr;
     row["fidelity"] = enum_name(arch.run.fidelity);
+    row["array_rows"] = arch.array.rows;
+    row["array_cols"] = arch.array.cols;
     row["cycles"] = r.totals.cycles;
     row["stall_cycles"] = r.totals.stall_cycles;
     row["macs"] = r.totals.macs;
@@ -244,6 +280,10 @@ json run_point(const SweepSpec& spec, const SweepPoint& point) {
     row["tops_per_mm2"] = c.perf.tops_per_mm2;
     row["prefill_s"] = phase_seconds(spec, r, "prefill");
     row["decode_token_s"] = phase_seconds(spec, r, "decode");
+    const PointAccuracy accuracy = measure_accuracy(arch.array.pe, spec.workload);
+    row["numeric_error"] = accuracy.rel_frobenius;
+    row["numeric_error_k"] = accuracy.k;
+    row["layers"] = layer_rows(spec, r);
   } catch (const ConfigError& e) {
     return error_row(std::move(row), "config", one_line(e));
   } catch (const UserError& e) {
@@ -340,7 +380,9 @@ SweepSummary run_sweep(const SweepSpec& spec, const SweepOptions& options) {
       }
     }
   }
-  summary.pareto = write_sweep_reports(spec, rows, options.out);
+  const SweepReportFiles files = write_sweep_reports(spec, rows, options.out, options.plots);
+  summary.pareto = files.pareto;
+  summary.plots = files.plots;
   report(true);
   return summary;
 }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
+#include "sim/sweep/sweep_plots.h"
 #include "sim/sweep/sweep_points.h"
 #include "sim/sweep/sweep_spec.h"
 
@@ -30,6 +31,7 @@ struct SweepOptions {
   std::filesystem::path out;  // the output folder
   int jobs = 1;               // worker threads, >= 1
   bool resume = false;        // continue a sweep in `out` (else `out` must be empty or absent)
+  bool plots = false;         // draw DIR/plots/*.png at the end (sweep_plots.h)
   // Called after every finished point and once at the start and the end, one call at a time
   // (from worker threads; may be empty).
   std::function<void(const SweepProgress&)> progress;
@@ -44,6 +46,7 @@ struct SweepSummary {
   std::int64_t ran = 0;              // points run by this call
   std::int64_t pareto = 0;           // points on the Pareto front
   std::string first_error;           // the first error row's id and message, in point order
+  PlotOutcome plots;                 // the figures, when SweepOptions::plots
 };
 
 // One point through the simulator: a results.jsonl row (without the `run_s` wall time). An

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +13,7 @@
 #include "sim/core/bind.h"
 #include "sim/core/config_node.h"
 #include "sim/core/errors.h"
+#include "sim/sweep/sweep_area_budget.h"
 #include "sim/workload_file.h"
 #include "workloads/llm_model.h"
 
@@ -156,6 +158,55 @@ bool parse_key_axis(const ConfigNode& node, Axis& axis, Diag& diag) {
   return ok;
 }
 
+// `{area_budget_mm2: [b1, b2, ...], shape: square | rows_fixed}`: one point per budget, the
+// array sized when the point runs (sweep_area_budget.h).
+bool parse_area_budget_axis(const ConfigNode& node, Axis& axis, Diag& diag) {
+  check_keys(node, {"area_budget_mm2", "shape"}, diag);
+  axis.kind = AxisKind::AreaBudget;
+  axis.columns = {"area_budget_mm2"};
+  bool ok = true;
+  AreaBudget budget;
+  if (const ConfigNode shape = node.child("shape"); shape.present()) {
+    ok = ValueTraits<BudgetShape>::parse(shape, budget.shape, diag);
+  }
+  const ConfigNode values = node.child("area_budget_mm2");
+  if (!values.is_sequence() || values.elements().empty()) {
+    diag.error(values.loc(), values.path(), "expected a non-empty list of areas in mm²");
+    return false;
+  }
+  std::map<double, std::string> seen;  // budget -> path of its first occurrence
+  for (const ConfigNode& v : values.elements()) {
+    double mm2 = 0;
+    if (!ValueTraits<double>::parse(v, mm2, diag)) {
+      ok = false;
+      continue;
+    }
+    if (!(mm2 > 0) || !std::isfinite(mm2)) {
+      diag.error(v.loc(), v.path(), fmt::format("must be a positive area in mm², got {}", mm2));
+      ok = false;
+      continue;
+    }
+    if (const auto it = seen.find(mm2); it != seen.end()) {
+      diag.error(v.loc(), v.path(),
+                 fmt::format("duplicate budget {} (already {})", mm2, it->second));
+      ok = false;
+      continue;
+    }
+    seen.emplace(mm2, v.path());
+    budget.mm2 = mm2;
+    axis.choices.push_back(
+        AxisChoice{{fmt::format("{}", mm2)}, {Override{kAreaBudgetKey, budget_value(budget)}}});
+  }
+  if (ok) {
+    for (AxisChoice& c : axis.choices) {
+      AreaBudget b = parse_budget_value(c.overrides.front().value);
+      b.shape = budget.shape;
+      c.overrides.front().value = budget_value(b);
+    }
+  }
+  return ok;
+}
+
 bool parse_zip_axis(const ConfigNode& zip, Axis& axis, Diag& diag) {
   if (!zip.is_sequence() || zip.elements().empty()) {
     diag.error(zip.loc(), zip.path(), "expected a non-empty list of {key, values} axes");
@@ -274,21 +325,27 @@ bool parse_variants_axis(const ConfigNode& node, Axis& axis, Diag& diag) {
 // One element of `axes`. Adds the keys it sweeps to `swept` (a key swept by two axes is an
 // error: the later axis would silently win).
 bool parse_axis(const ConfigNode& node, Axis& axis, SweptKeys& swept, Diag& diag) {
-  if (!expect_map(node, diag, "{key, values}, {zip: [...]} or {variants: [...]}")) return false;
+  if (!expect_map(node, diag,
+                  "{key, values}, {zip: [...]}, {variants: [...]} or {area_budget_mm2: [...]}")) {
+    return false;
+  }
   std::vector<std::string> forms;
-  for (const char* form : {"key", "zip", "variants"}) {
+  for (const char* form : {"key", "zip", "variants", "area_budget_mm2"}) {
     if (node.child(form).present()) forms.emplace_back(form);
   }
   if (forms.empty()) {
-    check_keys(node, {"key", "values", "zip", "variants", "name"}, diag);
+    check_keys(node, {"key", "values", "zip", "variants", "name", "area_budget_mm2", "shape"},
+               diag);
     diag.error(node.loc(), node.path(),
-               "an axis is {key: K, values: [...]}, {zip: [...]} or {variants: [...]}");
+               "an axis is {key: K, values: [...]}, {zip: [...]}, {variants: [...]} or "
+               "{area_budget_mm2: [...]}");
     return false;
   }
   if (forms.size() > 1) {
-    diag.error(
-        node.key_loc(forms[1]), node.key_path(forms[1]),
-        fmt::format("an axis has one of key, zip or variants; this one also has {}", forms[0]));
+    diag.error(node.key_loc(forms[1]), node.key_path(forms[1]),
+               fmt::format(
+                   "an axis has one of key, zip, variants or area_budget_mm2; this one also has {}",
+                   forms[0]));
     return false;
   }
   bool ok = false;
@@ -297,9 +354,11 @@ bool parse_axis(const ConfigNode& node, Axis& axis, SweptKeys& swept, Diag& diag
   } else if (forms[0] == "zip") {
     check_keys(node, {"zip"}, diag);
     ok = parse_zip_axis(node.child("zip"), axis, diag);
-  } else {
+  } else if (forms[0] == "variants") {
     check_keys(node, {"variants", "name"}, diag);
     ok = parse_variants_axis(node, axis, diag);
+  } else {
+    ok = parse_area_budget_axis(node, axis, diag);
   }
   if (!ok) return false;
   // Keys set by this axis (every choice of a variants axis), each reported once.
@@ -309,12 +368,21 @@ bool parse_axis(const ConfigNode& node, Axis& axis, SweptKeys& swept, Diag& diag
       if (std::find(keys.begin(), keys.end(), o.key) == keys.end()) keys.push_back(o.key);
     }
   }
+  if (axis.kind == AxisKind::AreaBudget) {
+    // The keys the budget sets when the point runs.
+    const bool square = parse_budget_value(axis.choices.front().overrides.front().value).shape ==
+                        BudgetShape::Square;
+    keys = square ? std::vector<std::string>{kAreaBudgetKey, "array.rows", "array.cols"}
+                  : std::vector<std::string>{kAreaBudgetKey, "array.cols"};
+  }
   for (const std::string& key : keys) {
     if (const auto it = swept.find(key); it != swept.end()) {
       diag.error(node.loc(), node.path(),
-                 fmt::format("key '{}' is already swept by {} (each key belongs to one axis; "
-                             "use zip or variants to move keys together)",
-                             key, it->second));
+                 key == kAreaBudgetKey
+                     ? fmt::format("a second area-budget axis (the first is {})", it->second)
+                     : fmt::format("key '{}' is already swept by {} (each key belongs to one "
+                                   "axis; use zip or variants to move keys together)",
+                                   key, it->second));
       ok = false;
     } else {
       swept.emplace(key, node.path());

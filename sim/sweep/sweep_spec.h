@@ -29,11 +29,12 @@ struct AxisChoice {
   std::vector<Override> overrides;  // applied in this order
 };
 
-enum class AxisKind { Key, Zip, Variants };
+enum class AxisKind { Key, Zip, Variants, AreaBudget };
 
 struct Axis {
   AxisKind kind = AxisKind::Key;
-  std::vector<std::string> columns;  // key axis: its key; zip: its keys; variants: the axis name
+  std::vector<std::string> columns;  // key axis: its key; zip: its keys; variants: the axis name;
+                                     // area budget: "area_budget_mm2"
   std::vector<AxisChoice> choices;   // in file order; every axis has at least one
 };
 

@@ -47,16 +47,18 @@ RtlTarget bitslice(const pe::BitsliceSpec& s, const pe::PeConfig& pe) {
   if (s.variant != BitsliceVariant::BoothCsa && s.variant != BitsliceVariant::SerialDigit) {
     no_verilog(fmt::format("bitslice variant '{}'", variant));
   }
-  if (s.overflow != pe::Overflow::Wrap) {
-    no_verilog(
-        fmt::format("bitslice {} with overflow: saturate (the Verilog wraps only)", variant));
-  }
+  const int saturate = s.overflow == pe::Overflow::Saturate ? 1 : 0;
   if (s.variant == BitsliceVariant::BoothCsa) {
     return {"bitslice booth_csa",
             "pe_bitslice_booth_csa",
             "pe_bitslice_booth_csa.sv",
-            {{"A_BITS", s.a_bits}, {"W_BITS", s.w_bits}, {"ACC_BITS", s.acc_bits}},
-            "Booth selectors, carry-save tree, redundant accumulator, resolving adder",
+            {{"A_BITS", s.a_bits},
+             {"W_BITS", s.w_bits},
+             {"ACC_BITS", s.acc_bits},
+             {"SATURATE", saturate}},
+            saturate ? "Booth selectors, carry-save tree, carry-propagate add and clamp in the "
+                       "loop, accumulator"
+                     : "Booth selectors, carry-save tree, redundant accumulator, resolving adder",
             {forwarded_operands(pe)}};
   }
   return {"bitslice serial_digit",
@@ -65,9 +67,14 @@ RtlTarget bitslice(const pe::BitsliceSpec& s, const pe::PeConfig& pe) {
           {{"A_BITS", s.a_bits},
            {"W_BITS", s.w_bits},
            {"ACC_BITS", s.acc_bits},
+           {"SATURATE", saturate},
            {"LANES", s.digit_group}},
-          fmt::format("{} EN-T encoders and latched lanes, 3:2 row, shift-and-add accumulator",
-                      s.digit_group),
+          saturate ? fmt::format("{} EN-T encoders and latched lanes, per-lane product "
+                                 "registers, lane-by-lane saturating adds, accumulator",
+                                 s.digit_group)
+                   : fmt::format("{} EN-T encoders and latched lanes, 3:2 row, shift-and-add "
+                                 "accumulator",
+                                 s.digit_group),
           {forwarded_operands(pe)}};
 }
 
@@ -98,6 +105,58 @@ RtlTarget fp_mac(const pe::FpMacSpec& s, const pe::PeConfig& pe) {
           {forwarded_operands(pe)}};
 }
 
+RtlTarget mixpe(const pe::MixpeSpec& s, const pe::PeConfig& pe) {
+  if (s.variant != pe::MixpeVariant::W4A8) {
+    no_verilog("mixpe variant 'w4a16' (the Verilog is W4A8: int8 activations)");
+  }
+  return {"mixpe w4a8",
+          "pe_mixpe_w4a8",
+          "pe_mixpe_w4a8.sv",
+          {{"W_BITS", s.w_bits},
+           {"GROUP_SIZE", s.group_size},
+           {"OUT_E", s.out_format.exp_bits},
+           {"OUT_M", s.out_format.man_bits}},
+          "shift&add P and S, P - zS, dequantization (float(D) x s, binary32 add), output scale "
+          "and rounding, registers",
+          {forwarded_operands(pe)}};
+}
+
+RtlTarget lut_tc(const pe::LutTcSpec& s, const pe::PeConfig& pe) {
+  if (s.activation == pe::LutActivation::Int8) {
+    return {"lut_tc int8",
+            "pe_lut_tc_int8",
+            "pe_lut_tc_int8.sv",
+            {{"KG", s.lut_group},
+             {"W_BITS", s.w_bits},
+             {"GROUP_SIZE", s.group_size},
+             {"OUT_E", s.out_format.exp_bits},
+             {"OUT_M", s.out_format.man_bits}},
+            "lookup PE (int8 activations): latched half table and operands, integer bit-plane "
+            "and activation sums, D = acc_g - z'S, dequantization, output scale and rounding (not "
+            "the table builder lut_tc_table_int8, shared by a row)",
+            {forwarded_operands(pe)}};
+  }
+  if (s.table_format == pe::LutTableFormat::Int8) {
+    no_verilog("lut_tc with table_format: int8 (the Verilog has fp16 and fp32 tables)");
+  }
+  const pe::FloatFormat table = s.table_format == pe::LutTableFormat::Fp16 ? pe::kFp16 : pe::kFp32;
+  return {"lut_tc",
+          "pe_lut_tc",
+          "pe_lut_tc.sv",
+          {{"KG", s.lut_group},
+           {"W_BITS", s.w_bits},
+           {"TABLE_E", table.exp_bits},
+           {"TABLE_M", table.man_bits},
+           {"ACC_E", s.acc_format.exp_bits},
+           {"ACC_M", s.acc_format.man_bits},
+           {"OUT_E", s.out_format.exp_bits},
+           {"OUT_M", s.out_format.man_bits}},
+          "lookup PE: latched half table and operands, table-entry select, bit-plane adder, "
+          "activation-sum adder, dequantization, output rounding (not the table builder "
+          "lut_tc_table, shared by a row)",
+          {forwarded_operands(pe)}};
+}
+
 }  // namespace
 
 RtlTarget rtl_target(const pe::PeConfig& pe) {
@@ -112,6 +171,10 @@ RtlTarget rtl_target(const pe::PeConfig& pe) {
           return lmul(s, pe);
         } else if constexpr (std::is_same_v<S, pe::FpMacSpec>) {
           return fp_mac(s, pe);
+        } else if constexpr (std::is_same_v<S, pe::MixpeSpec>) {
+          return mixpe(s, pe);
+        } else if constexpr (std::is_same_v<S, pe::LutTcSpec>) {
+          return lut_tc(s, pe);
         } else {
           no_verilog(fmt::format("PE kind '{}'", s.kKind));
         }
@@ -121,11 +184,16 @@ RtlTarget rtl_target(const pe::PeConfig& pe) {
 
 std::string rtl_catalogue() {
   return "  int_mac                    rtl/pe_int_mac.sv (any widths, wrap or saturate)\n"
-         "  bitslice booth_csa         rtl/pe_bitslice_booth_csa.sv (overflow: wrap)\n"
-         "  bitslice serial_digit      rtl/pe_bitslice_serial_digit.sv (overflow: wrap; "
+         "  bitslice booth_csa         rtl/pe_bitslice_booth_csa.sv (wrap or saturate)\n"
+         "  bitslice serial_digit      rtl/pe_bitslice_serial_digit.sv (wrap or saturate; "
          "LANES = digit_group)\n"
          "  lmul                       rtl/pe_lmul.sv (the multiplier; any format)\n"
-         "  fp_mac                     rtl/pe_fp_mac.sv (every a/w/out format combination)";
+         "  fp_mac                     rtl/pe_fp_mac.sv (every a/w/out format combination)\n"
+         "  mixpe w4a8                 rtl/pe_mixpe_w4a8.sv (variant w4a8; any w_bits, "
+         "group_size, out_format)\n"
+         "  lut_tc                     rtl/pe_lut_tc.sv (activation fp16, table_format fp16 or "
+         "fp32), rtl/pe_lut_tc_int8.sv (activation int8); the lookup PE, not the row's table "
+         "builder";
 }
 
 }  // namespace tpesim::synth

@@ -14,7 +14,8 @@ namespace {
 namespace fs = std::filesystem;
 
 // Bump when the flow (scripts, parsing, what is stored) changes, so old entries are not reused.
-constexpr const char* kFlowVersion = "tpesim-synth-flow 1";
+constexpr const char* kFlowVersion =
+    "tpesim-synth-flow 2";  // 2: synth -noshare, netlist for OpenSTA
 constexpr const char* kResultFile = "result.json";
 
 }  // namespace

@@ -111,9 +111,15 @@ std::vector<std::string> yosys_script(const RtlTarget& t, const SynthEnv& env) {
   std::vector<std::string> s = {fmt::format("read_verilog -sv -I{} {}", env.rtl_dir.string(),
                                             in_quotes(env.rtl_dir / t.file))};
   if (!t.params.empty()) s.push_back(chparam + " " + t.module);
-  s.insert(s.end(), {fmt::format("synth -flatten -top {}", t.module),
+  // -noshare: Yosys 0.23's `share` pass (SAT over the float units' shifters) runs for tens of
+  // minutes on pe_mixpe_w4a8 and pe_lut_tc; one flow for every PE keeps the areas comparable.
+  s.insert(s.end(), {fmt::format("synth -flatten -noshare -top {}", t.module),
                      fmt::format("dfflibmap -liberty {}", in_quotes(env.liberty)),
-                     fmt::format("abc -liberty {}", in_quotes(env.liberty)), "opt_clean",
+                     fmt::format("abc -liberty {}", in_quotes(env.liberty)),
+                     // For OpenSTA's Verilog reader: no x constants, no kept internal wires
+                     // (their concatenated assigns do not parse), and the plain module name
+                     // (chparam of a module with submodules leaves a $paramod name).
+                     "setundef -zero", "opt_clean -purge", fmt::format("rename -top {}", t.module),
                      fmt::format("tee -o stat.txt stat -liberty {}", in_quotes(env.liberty)),
                      "write_verilog -noattr netlist.v"});
   return s;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Model vs GPU without a GPU: the simulator, at both fidelities and on several arrays, equals
 // the outputs and overflow counts the twin kernels computed on an H100 (tests/golden/<kind>/,
-// made by scripts/gpu-golden): int_mac, fp_mac and lmul.
+// made by scripts/gpu-golden): int_mac, fp_mac, lmul, mixpe and lut_tc.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,6 +14,7 @@
 #include "arch/simulate.h"
 #include "gpu_ref/golden_file.h"
 #include "gpu_ref/golden_operands.h"
+#include "gpu_ref/quant_twin_reference.h"
 #include "pe/float_format.h"
 #include "workloads/operands.h"
 
@@ -122,6 +123,32 @@ void check_float_kind(gpu_ref::GoldenKind kind) {
   }
 }
 
+// Checks every committed vector of a group-quantized kind (mixpe, lut_tc); skipped, with the
+// command that makes them, while the kind's directory does not exist.
+void check_quant_kind(gpu_ref::GoldenKind kind) {
+  const char* name = gpu_ref::golden_kind_name(kind);
+  const auto files = golden_files(name);
+  if (files.empty()) {
+    GTEST_SKIP() << "no golden vectors in tests/golden/" << name
+                 << "/: generate them on a GPU machine with `scripts/gpu-golden`";
+  }
+  for (const auto& file : files) {
+    const gpu_ref::GoldenVector g = gpu_ref::read_golden(file.string());
+    SCOPED_TRACE(file.filename().string() + " from " + g.device);
+    ASSERT_EQ(g.kind, kind) << "a " << gpu_ref::golden_kind_name(g.kind) << " file in " << name;
+    std::string error;
+    const auto q = gpu_ref::golden_quant_gemm(g, &error);
+    ASSERT_TRUE(q.has_value()) << error;
+    const arch::GemmOperands op =
+        gpu_ref::gemm_operands(*q, gpu_ref::quant_operands(*q, g.seed, g.edge_per_mille));
+    if (kind == gpu_ref::GoldenKind::Mixpe) {
+      check_simulator(g, gpu_ref::mixpe_spec(*q), op);
+    } else {
+      check_simulator(g, gpu_ref::lut_tc_spec(*q), op);
+    }
+  }
+}
+
 // Every committed int_mac vector: fast and cycle fidelity, ws / os / is, equal bit for bit.
 TEST(GoldenVectorsTest, SimulatorMatchesGpuTwinOutputs) {
   const auto files = golden_files();
@@ -152,6 +179,17 @@ TEST(GoldenVectorsTest, FpMacSimulatorMatchesGpuTwinOutputs) {
 // Every committed lmul vector (bf16, fp16, fp8 operands; fp32, bf16, fp16 accumulators).
 TEST(GoldenVectorsTest, LmulSimulatorMatchesGpuTwinOutputs) {
   check_float_kind(gpu_ref::GoldenKind::Lmul);
+}
+
+// Every committed mixpe vector (W4A8 and W4A16; partial groups; fp32 and fp16 outputs).
+TEST(GoldenVectorsTest, MixpeSimulatorMatchesGpuTwinOutputs) {
+  check_quant_kind(gpu_ref::GoldenKind::Mixpe);
+}
+
+// Every committed lut_tc vector (fp16 / fp32 / int8 tables, fp16 / fp32 accumulators, int8
+// activations, tail LUT groups).
+TEST(GoldenVectorsTest, LutTcSimulatorMatchesGpuTwinOutputs) {
+  check_quant_kind(gpu_ref::GoldenKind::LutTc);
 }
 
 // A damaged golden file is reported with its line, never read as a shorter vector.

@@ -149,7 +149,9 @@ TEST(SweepSpecTest, EveryProblemIsReportedAtItsLineAndColumn) {
        "axes[3].variants[0].name)"},
       {12, 19, "axes[3].variants[1].sett", "unknown key (did you mean 'set'?)"},
       {12, 9, "axes[3].variants[1].set", "required key is missing"},
-      {13, 5, "axes[4]", "an axis is {key: K, values: [...]}, {zip: [...]} or {variants: [...]}"},
+      {13, 5, "axes[4]",
+       "an axis is {key: K, values: [...]}, {zip: [...]}, {variants: [...]} or "
+       "{area_budget_mm2: [...]}"},
       {13, 6, "axes[4].kee", "unknown key (did you mean 'key'?)"},
       {14, 31, "axes[5].values", "expected a non-empty list of values"},
       {15, 1, "turbo", "unknown key"},
@@ -294,7 +296,9 @@ TEST(SweepRunTest, AnInvalidPointIsAnErrorRowAndTheSweepGoesOn) {
   EXPECT_EQ(s.internal_errors, 0);
   const std::vector<std::string> csv = lines(read_file(dir / "out" / "results.csv"));
   ASSERT_EQ(csv.size(), 7u);
-  EXPECT_EQ(csv[0].rfind("id,status,array.rows,array.pe.acc_bits,cycles,time_s,energy_pj,", 0), 0u)
+  EXPECT_EQ(csv[0].rfind(
+                "id,status,array.rows,array.pe.acc_bits,array_rows,array_cols,cycles,time_s,", 0),
+            0u)
       << csv[0];
   EXPECT_NE(csv[1].find(",ok,16,32,"), std::string::npos) << csv[1];
   EXPECT_NE(csv[3].find(",error,0,32,"), std::string::npos) << csv[3];

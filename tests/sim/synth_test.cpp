@@ -276,6 +276,16 @@ TEST(RtlTargetTest, SpecFieldsBecomeModuleParameters) {
   EXPECT_EQ(sd.file, "pe_bitslice_serial_digit.sv");
   EXPECT_EQ(sd.params.back().name, "LANES");
   EXPECT_EQ(sd.params.back().value, 3);
+  // bitslice saturates in Verilog too (both variants): SATURATE = overflow is saturate.
+  for (const char* yaml : {"{kind: bitslice, overflow: saturate}",
+                           "{kind: bitslice, variant: serial_digit, overflow: saturate}"}) {
+    const RtlTarget bs = rtl_target(bind(yaml));
+    ASSERT_GE(bs.params.size(), 4u) << yaml;
+    EXPECT_EQ(bs.params[3].name, "SATURATE") << yaml;
+    EXPECT_EQ(bs.params[3].value, 1) << yaml;
+  }
+  EXPECT_EQ(sd.params[3].name, "SATURATE");
+  EXPECT_EQ(sd.params[3].value, 0);
 
   const RtlTarget sat = rtl_target(bind("{kind: int_mac, overflow: saturate}"));
   EXPECT_EQ(sat.params.back().name, "SATURATE");
@@ -286,11 +296,41 @@ TEST(RtlTargetTest, SpecFieldsBecomeModuleParameters) {
   EXPECT_EQ(lm.outside[1].primitive, "fp_add_bf16");
 }
 
+// mixpe (W4A8) and lut_tc (fp16 activations with float tables, or int8 activations) map onto
+// their modules, every parameter from the Spec.
+TEST(RtlTargetTest, MixpeAndLutTcMapToTheirModules) {
+  auto values = [](const RtlTarget& t) {
+    std::vector<std::pair<std::string, int>> v;
+    for (const RtlParam& p : t.params) v.emplace_back(p.name, p.value);
+    return v;
+  };
+  using Params = std::vector<std::pair<std::string, int>>;
+  const RtlTarget mx =
+      rtl_target(bind("{kind: mixpe, w_bits: 2, group_size: 64, out_format: fp16}"));
+  EXPECT_EQ(mx.module, "pe_mixpe_w4a8");
+  EXPECT_EQ(values(mx), (Params{{"W_BITS", 2}, {"GROUP_SIZE", 64}, {"OUT_E", 5}, {"OUT_M", 10}}));
+  const RtlTarget lt = rtl_target(
+      bind("{kind: lut_tc, lut_group: 2, w_bits: 3, table_format: fp32, acc_format: fp16}"));
+  EXPECT_EQ(lt.module, "pe_lut_tc");
+  EXPECT_EQ(values(lt), (Params{{"KG", 2},
+                                {"W_BITS", 3},
+                                {"TABLE_E", 8},
+                                {"TABLE_M", 23},
+                                {"ACC_E", 5},
+                                {"ACC_M", 10},
+                                {"OUT_E", 8},
+                                {"OUT_M", 23}}));
+  const RtlTarget li = rtl_target(bind("{kind: lut_tc, activation: int8, w_bits: 4}"));
+  EXPECT_EQ(li.module, "pe_lut_tc_int8");
+  EXPECT_EQ(values(li),
+            (Params{{"KG", 4}, {"W_BITS", 4}, {"GROUP_SIZE", 128}, {"OUT_E", 8}, {"OUT_M", 23}}));
+}
+
 // Kinds, variants and parameter values without Verilog are user errors naming what exists.
 TEST(RtlTargetTest, NoVerilogIsAUserErrorListingWhatExists) {
   for (const char* yaml :
-       {"{kind: mixpe}", "{kind: lut_tc}", "{kind: bitslice, variant: same_bw_tree}",
-        "{kind: bitslice, overflow: saturate}"}) {
+       {"{kind: mixpe, variant: w4a16}", "{kind: lut_tc, table_format: int8}",
+        "{kind: bitslice, variant: same_bw_tree}", "{kind: bitslice, variant: laconic}"}) {
     try {
       rtl_target(bind(yaml));
       ADD_FAILURE() << yaml << " did not throw";
@@ -423,7 +463,7 @@ TEST(SynthPeAreaTest, CostModelTakesTheSynthesizedAreaInBothFidelities) {
 // A PE without Verilog cannot take its area from synthesis.
 TEST(SynthPeAreaTest, PeWithoutVerilogIsAUserError) {
   const arch::ArchSpec arch =
-      arch::load_arch(kSource + "/configs/arch/mixpe_w4a8_32x32.yaml", {"tech.pe_area=yosys"});
+      arch::load_arch(kSource + "/configs/arch/mixpe_w4a16_32x32.yaml", {"tech.pe_area=yosys"});
   const workloads::Workload w{"test", {workloads::Gemm{"g", 8, 8, 128, 1}}};
   EXPECT_THROW(run_workload(arch, w), UserError);
 }
