@@ -72,10 +72,10 @@ std::vector<VerilogFile> verilog_files(const fs::path& rtl_dir, const std::strin
   static const std::regex kInclude(R"(^\s*`include\s+"([^"]+)\")");
   std::vector<VerilogFile> out;
   std::set<std::string> seen{top};
-  std::deque<std::string> todo{top};
-  while (!todo.empty()) {
-    const std::string name = todo.front();
-    todo.pop_front();
+  std::deque<std::string> pending{top};
+  while (!pending.empty()) {
+    const std::string name = pending.front();
+    pending.pop_front();
     const fs::path path = rtl_dir / name;
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) {
@@ -88,7 +88,7 @@ std::vector<VerilogFile> verilog_files(const fs::path& rtl_dir, const std::strin
     std::istringstream lines(text);
     std::smatch m;
     for (std::string line; std::getline(lines, line);) {
-      if (std::regex_search(line, m, kInclude) && seen.insert(m[1]).second) todo.push_back(m[1]);
+      if (std::regex_search(line, m, kInclude) && seen.insert(m[1]).second) pending.push_back(m[1]);
     }
   }
   return out;
