@@ -32,11 +32,11 @@ std::int64_t ElasticSchedule::w_cost(const Fold& f, int r, int c, std::int64_t e
   const std::int64_t R = m_geometry.rows, C = m_geometry.cols;
   switch (m_geometry.dataflow) {
     case Dataflow::Ws:
-      return m_cost.fw[static_cast<std::size_t>((f.fr * R + r) * m_n + f.fc * C + c)];
+      return m_cost.w(static_cast<std::size_t>((f.fr * R + r) * m_n + f.fc * C + c));
     case Dataflow::Is:
-      return m_cost.fw[static_cast<std::size_t>((f.fr * R + r) * m_n + e)];
+      return m_cost.w(static_cast<std::size_t>((f.fr * R + r) * m_n + e));
     case Dataflow::Os:
-      return m_cost.fw[static_cast<std::size_t>(e * m_n + f.fc * C + c)];
+      return m_cost.w(static_cast<std::size_t>(e * m_n + f.fc * C + c));
   }
   return 0;
 }

@@ -56,6 +56,12 @@ class ElasticSchedule {
                   const GemmOperands& codes);
   ElasticFoldTiming fold_timing(const Fold& fold) const;
   const SyncGroups& groups() const { return m_groups; }
+  const StepCost& step_cost() const { return m_cost; }
+  // True when a fold's timing depends on its row fold and used columns alone: serial_digit's
+  // step costs come from the activations, which ws and os stream per row fold.
+  bool column_folds_share_timing() const {
+    return !m_cost.product && m_geometry.dataflow != Dataflow::Is;
+  }
 
  private:
   // The step-cost factors of one element (pe/stream_slots.h's StepCost): PE (r, c) costs

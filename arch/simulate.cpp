@@ -43,7 +43,10 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
   GemmOperands generated;
   const GemmOperands* codes = given;
   if ((want_values || pe::data_dependent(arch.array.pe)) && !codes) {
-    generated = make_operands(arch, gemm, layer_index);
+    // Timing alone needs no weights for serial_digit: 4096 x 32000 of them would cost more
+    // time than the whole schedule (A and W have their own seeds, so A is the same either way).
+    generated = make_operands(arch, gemm, layer_index,
+                              want_values || pe::timing_reads_weights(arch.array.pe));
     codes = &generated;
   }
   const LayerSchedule plan = plan_layer(arch, gemm, codes);
@@ -165,19 +168,31 @@ LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm,
     TPESIM_CHECK(codes != nullptr, "data-dependent timing needs the operands");
     elastic.emplace(*slice, arch.array.sync, g, *codes);
     plan.data_dependent = true;
-    plan.busy_pe_cycles = busy_pe_cycles(*slice, *codes);
+    plan.busy_pe_cycles = busy_pe_cycles(elastic->step_cost(), *codes);
   }
   // The schedulers keep a pointer to the previous fold's elastic timing: two slots alternate.
+  // Where column folds share their row fold's timing, the first column fold's is kept per row
+  // fold and reused by every later one with as many columns.
   ElasticFoldTiming fold_timing[2];
+  const bool shared = elastic && elastic->column_folds_share_timing();
+  std::vector<ElasticFoldTiming> row_fold_timing(shared ? static_cast<std::size_t>(g.row_folds)
+                                                        : 0);
   for (std::size_t i = 0; i < plan.folds.size(); ++i) {
     Fold& f = plan.folds[i];
     ElasticFoldTiming* timing = nullptr;
     if (elastic) {
-      timing = &fold_timing[i % 2];
-      *timing = elastic->fold_timing(f);
+      const bool first = f.fc == 0, same_columns = f.cols_used == plan.folds[0].cols_used;
+      if (shared && (first || same_columns)) {
+        timing = &row_fold_timing[static_cast<std::size_t>(f.fr)];
+        if (first) *timing = elastic->fold_timing(f);
+        if (!timing->offsets.empty()) plan.offsets.push_back(timing->offsets);
+      } else {
+        timing = &fold_timing[i % 2];
+        *timing = elastic->fold_timing(f);
+        if (!timing->offsets.empty()) plan.offsets.push_back(std::move(timing->offsets));
+      }
       f.stream_cycles = timing->stream_cycles;
       f.stream_busy = timing->stream_busy;
-      if (!timing->offsets.empty()) plan.offsets.push_back(std::move(timing->offsets));
     }
     const FoldTimes t = scheduler.schedule(f, memory.data_ready(f), timing);
     memory.fold_scheduled(f, t);
@@ -192,7 +207,7 @@ LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm,
 }
 
 GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,
-                           std::int64_t layer_index) {
+                           std::int64_t layer_index, bool weights) {
   GemmOperands op;
   op.m = gemm.m;
   op.n = gemm.n;
@@ -200,7 +215,9 @@ GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,
   const auto seed = static_cast<std::uint64_t>(arch.run.seed) * 0x9E3779B97F4A7C15ull +
                     static_cast<std::uint64_t>(layer_index) * 2;
   op.a = pe::random_operands(arch.array.pe, pe::OperandSide::A, gemm.m * gemm.k, seed);
-  op.w = pe::random_operands(arch.array.pe, pe::OperandSide::W, gemm.k * gemm.n, seed + 1);
+  if (weights) {
+    op.w = pe::random_operands(arch.array.pe, pe::OperandSide::W, gemm.k * gemm.n, seed + 1);
+  }
   const auto* mix = std::get_if<pe::MixpeSpec>(&arch.array.pe);
   const auto* lut = std::get_if<pe::LutTcSpec>(&arch.array.pe);
   if (mix || lut) {

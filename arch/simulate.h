@@ -55,9 +55,10 @@ struct LayerSchedule {
 LayerSchedule plan_layer(const ArchSpec& arch, const workloads::Gemm& gemm,
                          const GemmOperands* codes = nullptr);
 
-// Operands drawn from run.seed (uniform over the PE's operand ranges).
+// Operands drawn from run.seed (uniform over the PE's operand ranges); with `weights` false, W
+// stays empty (timing that reads the activations only).
 GemmOperands make_operands(const ArchSpec& arch, const workloads::Gemm& gemm,
-                           std::int64_t layer_index);
+                           std::int64_t layer_index, bool weights = true);
 
 // `operands` may be null: the operands are then generated when values are needed.
 LayerRun simulate_layer(const ArchSpec& arch, const workloads::Gemm& gemm, std::int64_t layer_index,

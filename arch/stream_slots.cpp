@@ -6,12 +6,13 @@ namespace tpesim::arch {
 StepCost::StepCost(const pe::BitsliceSpec& spec, const GemmOperands& codes)
     : product(spec.variant == pe::BitsliceVariant::Laconic) {
   fa.reserve(codes.a.size());
-  fw.reserve(codes.w.size());
   for (std::int32_t a : codes.a) {
     const std::int32_t zero = 0;
     fa.push_back(product ? pe::activation_terms(spec, a) : pe::step_cycles(spec, &a, &zero, 1));
   }
-  for (std::int32_t w : codes.w) fw.push_back(product ? pe::weight_terms(spec, w) : 0);
+  if (!product) return;
+  fw.reserve(codes.w.size());
+  for (std::int32_t w : codes.w) fw.push_back(pe::weight_terms(spec, w));
 }
 
 TreeSlots adder_tree_stream_offsets(const pe::BitsliceSpec& spec, const FoldGeometry& g,
@@ -59,8 +60,7 @@ TreeSlots adder_tree_stream_offsets(const pe::BitsliceSpec& spec, const FoldGeom
   return out;
 }
 
-std::int64_t busy_pe_cycles(const pe::BitsliceSpec& spec, const GemmOperands& codes) {
-  const StepCost cost(spec, codes);
+std::int64_t busy_pe_cycles(const StepCost& cost, const GemmOperands& codes) {
   const std::int64_t M = codes.m, N = codes.n, K = codes.k;
   std::int64_t busy = 0;
   for (std::int64_t k = 0; k < K; ++k) {
@@ -72,7 +72,7 @@ std::int64_t busy_pe_cycles(const pe::BitsliceSpec& spec, const GemmOperands& co
       sum_a += v;
       zero_a += v == 0;
     }
-    for (std::int64_t n = 0; n < N; ++n) {
+    for (std::int64_t n = 0; n < N && cost.product; ++n) {
       const std::int64_t v = cost.fw[static_cast<std::size_t>(k * N + n)];
       sum_w += v;
       zero_w += v == 0;

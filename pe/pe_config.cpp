@@ -129,6 +129,11 @@ bool data_dependent(const PeConfig& pe) {
   return bits && data_dependent(*bits);
 }
 
+bool timing_reads_weights(const PeConfig& pe) {
+  const auto* bits = std::get_if<BitsliceSpec>(&pe);
+  return bits && bits->variant == BitsliceVariant::Laconic;
+}
+
 std::int64_t array_k(const PeConfig& pe, std::int64_t k) {
   if (const auto* lut = std::get_if<LutTcSpec>(&pe))
     return (k + lut->lut_group - 1) / lut->lut_group;

@@ -50,6 +50,9 @@ int initiation_interval(const PeConfig& pe);
 // True when a PE step's cycles depend on the operand values (bitslice serial_digit, laconic):
 // the arrays then time each step from the operands (docs/TIMING.md).
 bool data_dependent(const PeConfig& pe);
+// True when that timing, or the activity counts, read the weights too (laconic pairs terms);
+// serial_digit's cost and digit counts come from the activations alone.
+bool timing_reads_weights(const PeConfig& pe);
 // The reduction length the array sees for a GEMM of length k: k, or ceil(k / Kg) LUT groups.
 std::int64_t array_k(const PeConfig& pe, std::int64_t k);
 
