@@ -98,6 +98,32 @@ std::int64_t to_code(double value, const ValueCoding& c) {
   return static_cast<std::int64_t>(std::clamp(r, lo, hi));
 }
 
+// A vector of real operands as a model's dynamic quantizer codes it for the model error: integer
+// kinds symmetric absmax per vector (per token for A, per output channel for W) onto
+// [-(2^(B-1) - 1), 2^(B-1) - 1], float kinds RNE to their format (scale 1).
+struct ModelCodes {
+  std::vector<std::int64_t> codes;  // one per real operand
+  double scale = 1;                 // real value = scale x the code's value
+};
+
+ModelCodes model_codes(const std::vector<double>& real, const ValueCoding& c) {
+  ModelCodes out;
+  out.codes.reserve(real.size());
+  if (c.is_float) {
+    for (double v : real) out.codes.push_back(pe::encode(v, c.format));
+    return out;
+  }
+  double absmax = 0;
+  for (double v : real) absmax = std::max(absmax, std::fabs(v));
+  const double top = std::ldexp(1.0, c.int_bits - 1) - 1;
+  out.scale = absmax > 0 ? absmax / top : 1.0;
+  for (double v : real) {
+    out.codes.push_back(
+        static_cast<std::int64_t>(std::clamp(std::nearbyint(v / out.scale), -top, top)));
+  }
+  return out;
+}
+
 // Every code of an operand of at most 8 bits.
 std::vector<std::int64_t> all_codes(const ValueCoding& c) {
   std::vector<std::int64_t> out;
@@ -189,6 +215,10 @@ double exact_dot(const std::vector<double>& a, const std::vector<double>& w) {
   return sum + compensation;
 }
 
+std::string model_dots_name(const std::string& kind, std::int64_t k) {
+  return fmt::format("{} dot product vs unquantized operands, K = {}", kind, k);
+}
+
 // ---- group-quantized kinds: mixpe and lut_tc ---------------------------------------------------
 
 bool is_quantized(const pe::PeConfig& config) {
@@ -244,9 +274,14 @@ std::pair<std::int32_t, std::int32_t> draw_scales(std::mt19937_64& rng) {
 // (interleaved); activations quantized per token to int8 (pe::quantize_activations_per_token)
 // or rounded to fp16; weights quantized group-wise (pe::quantize_weights: B bits, the kind's G,
 // asymmetric, fp16 scales).
-QuantizedDot sample_dot(const NumericsOptions& o, const QuantShape& shape, std::mt19937_64& rng) {
+// `real_a`, `real_w` receive the unquantized operands.
+QuantizedDot sample_dot(const NumericsOptions& o, const QuantShape& shape, std::mt19937_64& rng,
+                        std::vector<double>& real_a, std::vector<double>& real_w) {
   const std::int64_t k = o.dot_length;
-  std::vector<double> ra(static_cast<std::size_t>(k)), rw(ra.size());
+  std::vector<double>& ra = real_a;
+  std::vector<double>& rw = real_w;
+  ra.assign(static_cast<std::size_t>(k), 0.0);
+  rw.assign(ra.size(), 0.0);
   for (std::size_t i = 0; i < ra.size(); ++i) {
     ra[i] = draw(o.dist, rng);
     rw[i] = draw(o.dist, rng);
@@ -384,12 +419,15 @@ NumericsReport run_quantized(const NumericsOptions& o) {
     }
   }
   ErrorAccumulator dots(fmt::format("{} dot product, K = {}", report.pe_kind, o.dot_length));
+  ErrorAccumulator model_dots(model_dots_name(report.pe_kind, o.dot_length));
   ActivityAccumulator activity;
   const std::int64_t n_dots = std::max<std::int64_t>(1, o.samples / o.dot_length);
+  std::vector<double> real_a, real_w;
   for (std::int64_t d = 0; d < n_dots; ++d) {
-    const QuantizedDot dot = sample_dot(o, shape, rng);
+    const QuantizedDot dot = sample_dot(o, shape, rng, real_a, real_w);
     const QuantizedDotResult r = evaluate_quantized_dot(o.pe, dot);
     dots.add(r.pe, r.exact);
+    model_dots.add(r.pe, exact_dot(real_a, real_w));
     activity.add(dot_activity(o.pe, dot.a, dot.w));
     if (o.exhaustive) continue;
     for (std::size_t k = 0; k < dot.a.size(); ++k) {
@@ -400,6 +438,7 @@ NumericsReport run_quantized(const NumericsOptions& o) {
   report.products.push_back(products.finish());
   for (ErrorStats& row : compare_format_rows(o, rng)) report.products.push_back(std::move(row));
   report.dots.push_back(dots.finish());
+  report.model_dots.push_back(model_dots.finish());
   report.activity = activity.finish();
   return report;
 }
@@ -457,18 +496,24 @@ NumericsReport run_numerics(const NumericsOptions& o) {
   ActivityAccumulator activity;
   std::int64_t nonzero_digits = 0;  // bitslice: over every sampled dot product
   ErrorAccumulator dots(fmt::format("{} dot product, K = {}", report.pe_kind, o.dot_length));
+  ErrorAccumulator model_dots(model_dots_name(report.pe_kind, o.dot_length));
   const std::int64_t n_dots = std::max<std::int64_t>(1, o.samples / o.dot_length);
   std::vector<std::int64_t> a(static_cast<std::size_t>(o.dot_length));
   std::vector<std::int64_t> w(a.size());
-  std::vector<double> av(a.size()), wv(a.size());
+  std::vector<double> av(a.size()), wv(a.size()), real_a(a.size()), real_w(a.size());
   for (std::int64_t d = 0; d < n_dots; ++d) {
     for (std::size_t i = 0; i < a.size(); ++i) {
-      a[i] = to_code(draw(o.dist, rng), ca);
-      w[i] = to_code(draw(o.dist, rng), cw);
+      real_a[i] = draw(o.dist, rng);
+      real_w[i] = draw(o.dist, rng);
+      a[i] = to_code(real_a[i], ca);
+      w[i] = to_code(real_w[i], cw);
       av[i] = decode_value(a[i], ca);
       wv[i] = decode_value(w[i], cw);
     }
     dots.add(pe_dot(o.pe, a, w), exact_dot(av, wv));
+    const ModelCodes ma = model_codes(real_a, ca), mw = model_codes(real_w, cw);
+    model_dots.add(pe_dot(o.pe, ma.codes, mw.codes) * ma.scale * mw.scale,
+                   exact_dot(real_a, real_w));
     const std::vector<std::int32_t> a32(a.begin(), a.end()), w32(w.begin(), w.end());
     const auto counts = dot_activity(o.pe, a32, w32);
     activity.add(counts);
@@ -477,6 +522,7 @@ NumericsReport run_numerics(const NumericsOptions& o) {
     }
   }
   report.dots.push_back(dots.finish());
+  report.model_dots.push_back(model_dots.finish());
   report.activity = activity.finish();
   if (const auto* slice = std::get_if<pe::BitsliceSpec>(&o.pe)) {
     // Encoded operands per dot product: K (one side), 2K for laconic (both sides).
@@ -578,6 +624,7 @@ nlohmann::json NumericsReport::to_json() const {
                       {"mode", mode},
                       {"products", rows(products)},
                       {"dots", rows(dots)},
+                      {"model_dots", rows(model_dots)},
                       {"activity", counters}};
   if (nonzero_digits_per_operand >= 0) j["nonzero_digits_per_operand"] = nonzero_digits_per_operand;
   return j;
@@ -588,7 +635,7 @@ std::string NumericsReport::to_markdown() const {
   out +=
       "| measured | count | mean rel err | max rel err | mean signed rel err | rel Frobenius "
       "| exact 0 | NaN | inf |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (const auto* group : {&products, &dots}) {
+  for (const auto* group : {&products, &dots, &model_dots}) {
     for (const ErrorStats& s : *group) {
       out += fmt::format("| {} | {} | {:.4e} | {:.4e} | {:+.4e} | {:.4e} | {} | {} | {} |\n",
                          s.name, s.count, s.mean_rel, s.max_rel, s.mean_signed_rel, s.rel_frobenius,

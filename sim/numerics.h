@@ -63,6 +63,8 @@ struct NumericsReport {
   std::string mode;                        // "exhaustive" or "sampled (dist)"
   std::vector<ErrorStats> products;        // the PE's products; then each compare format's
   std::vector<ErrorStats> dots;            // dot products of length dot_length
+  std::vector<ErrorStats> model_dots;      // the same dot products against the unquantized real
+                                           // operands (quantization and arithmetic together)
   std::vector<ActivityStats> activity;     // mixpe, lut_tc: per dot product; empty otherwise
   nlohmann::json to_json() const;
   std::string to_markdown() const;

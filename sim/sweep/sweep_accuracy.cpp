@@ -30,6 +30,8 @@ PointAccuracy measure_accuracy(const pe::PeConfig& pe, const workloads::Workload
   PointAccuracy out;
   out.k = options.dot_length;
   out.rel_frobenius = report.dots.empty() ? 0.0 : report.dots.front().rel_frobenius;
+  out.model_rel_frobenius =
+      report.model_dots.empty() ? 0.0 : report.model_dots.front().rel_frobenius;
   return out;
 }
 

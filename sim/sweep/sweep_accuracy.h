@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The numeric error of a design point's PE arithmetic on LLM-like operands: sampled dot products
 // of the workload's dominant K through the PE kind's exact arithmetic (sim/numerics.h), against
-// binary64 dot products of the same operand codes.
+// binary64 dot products of the same operand codes (the arithmetic's error), and against binary64
+// dot products of the real operands before quantization (quantization and arithmetic).
 #pragma once
 
 #include <cstdint>
@@ -16,8 +17,9 @@ inline constexpr std::int64_t kAccuracyDots = 8;
 inline constexpr std::uint64_t kAccuracySeed = 1;
 
 struct PointAccuracy {
-  std::int64_t k = 0;        // dot-product length: K of the layer with the most MACs
-  double rel_frobenius = 0;  // ||pe - exact|| / ||exact|| over the sampled dot products
+  std::int64_t k = 0;              // dot-product length: K of the layer with the most MACs
+  double rel_frobenius = 0;        // ||pe - exact|| / ||exact|| over the sampled dot products
+  double model_rel_frobenius = 0;  // the same against the unquantized real operands
 };
 
 // The K of the workload's layer with the most MACs (m n k x count; the first on a tie).

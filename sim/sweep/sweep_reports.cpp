@@ -49,6 +49,7 @@ constexpr Metric kMetrics[] = {
     {"prefill_s", "/prefill_s"},
     {"decode_token_s", "/decode_token_s"},
     {"numeric_error", "/numeric_error"},
+    {"model_error", "/model_error"},
 };
 
 const json& at(const json& row, const char* pointer) {
@@ -168,6 +169,7 @@ std::string points_table(const SweepSpec& spec, const std::vector<SweepRow>& row
   }
   if (prefill) header.emplace_back("prefill (s)");
   if (decode) header.emplace_back("decode (s/token)");
+  header.emplace_back("model error");
   if (with_status) header.emplace_back("Pareto");
   const std::size_t trailing = with_status ? 1 : 0;  // the Pareto column
   std::string out =
@@ -186,6 +188,7 @@ std::string points_table(const SweepSpec& spec, const std::vector<SweepRow>& row
     cells.push_back(ok ? fmt::format("{:.2f}", 100 * number(r, "/utilization")) : "");
     if (prefill) cells.push_back(format_number(at(r, "/prefill_s")));
     if (decode) cells.push_back(format_number(at(r, "/decode_token_s")));
+    cells.push_back(format_number(at(r, "/model_error")));
     if (with_status) cells.emplace_back(front[i] ? "yes" : "");
     out += md_row(cells);
   }

@@ -283,6 +283,7 @@ json run_point(const SweepSpec& spec, const SweepPoint& point) {
     const PointAccuracy accuracy = measure_accuracy(arch.array.pe, spec.workload);
     row["numeric_error"] = accuracy.rel_frobenius;
     row["numeric_error_k"] = accuracy.k;
+    row["model_error"] = accuracy.model_rel_frobenius;
     row["layers"] = layer_rows(spec, r);
   } catch (const ConfigError& e) {
     return error_row(std::move(row), "config", one_line(e));

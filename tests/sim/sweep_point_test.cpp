@@ -161,6 +161,32 @@ TEST(SweepAccuracyTest, NumericErrorOrdersThePeKinds) {
   EXPECT_EQ(dominant_k(w), 4096);
 }
 
+// model_error adds the operands' quantization: int8 absmax codes are coarser than fp16's 11-bit
+// significands, and 4-bit group-quantized weights coarser still; it never undercuts the
+// arithmetic's own error by much (the quantization errors are independent of it).
+TEST(SweepAccuracyTest, ModelErrorIncludesTheQuantization) {
+  const SweepSpec spec = load_sweep(
+      write_sweep(kPeVariants +
+                  "      - {name: mixpe, set: {array.pe: {kind: mixpe, variant: w4a8, w_bits: 4, "
+                  "group_size: 32}}}\n")
+          .string());
+  std::vector<double> model, numeric;
+  for (const SweepPoint& p : enumerate_points(spec)) {
+    const json row = run_point(spec, p);
+    ASSERT_EQ(row["status"], "ok") << row.dump();
+    model.push_back(row["model_error"].get<double>());
+    numeric.push_back(row["numeric_error"].get<double>());
+  }
+  ASSERT_EQ(model.size(), 4u);
+  EXPECT_GT(model[0], 1e-4);  // int8: 8-bit codes, exact MACs
+  EXPECT_LT(model[0], 0.05);
+  EXPECT_GT(model[1], 0.0);  // fp16: RNE operands, fp32 accumulation
+  EXPECT_LT(model[1], model[0]);
+  EXPECT_GT(model[2], 0.5 * numeric[2]);  // L-Mul: the approximate multiply dominates
+  EXPECT_GT(model[3], 2 * model[0]);      // 4-bit weights
+  for (std::size_t i = 0; i < model.size(); ++i) EXPECT_GE(model[i], numeric[i] * 0.5) << i;
+}
+
 // `layers`: one entry per workload layer with its totals over its instances.
 TEST(SweepAccuracyTest, RowsBreakDownPerLayer) {
   const SweepSpec spec = load_sweep(write_sweep("  - {key: array.rows, values: [16]}\n").string());
