@@ -101,8 +101,12 @@ struct LmulArith {
   };
   static constexpr Acc zero() { return 0.0f; }
   Step mac_step(Acc acc, Operand a, Operand w) const {
-    const LmulProduct p =
-        lmul_multiply(static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(w), format);
+    return add_product(
+        acc, lmul_multiply(static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(w), format));
+  }
+  // The accumulation half of mac_step: acc + p rounded to acc_format, with p's events (the
+  // Verilog multiplier, rtl/pe_lmul.sv, forms p; this add stays in C++).
+  Step add_product(Acc acc, const LmulProduct& p) const {
     const double product = decode(p.pattern, format);
     float sum = 0;
     if (acc_format == kFp32) {

@@ -2,13 +2,14 @@
 # The `tpesim verify-gpu` runs recorded in docs/GPU.md (issue 5), on a GPU machine with a built
 # tpesim: Llama-2-7B decode (M = 1 and 16) and prefill (M = 2048) projections and the odd shapes,
 # through each PE kind's twin and its cuBLASLt kernel. Logs into LOG_DIR (default .). STAGES
-# (default all): timed-decode, timed-prefill, kinds, odd.
+# (default all): timed-decode, timed-prefill, kinds, every-kind, odd. every-kind runs each PE
+# kind (and each bitslice variant) on all three Llama-2-7B sets, untimed.
 #   gpu_ref/tools/verify_gpu_runs.sh TPESIM [LOG_DIR [STAGE ...]]
 set -uo pipefail
 tpesim="$1"
 logs="${2:-.}"
 shift $(($# < 2 ? $# : 2))
-stages="${*:-timed-decode timed-prefill kinds odd}"
+stages="${*:-timed-decode timed-prefill kinds every-kind odd}"
 want() { [[ " $stages " == *" $1 "* ]]; }
 work="$(mktemp -d)"
 layers=q_proj,k_proj,v_proj,o_proj,gate_proj,up_proj,down_proj
@@ -45,6 +46,15 @@ if want kinds; then
   done
   for a in mixpe_w4a8_32x32 lut_tc_m2n64k4_w2; do
     run "$a" "$logs/verify_gpu_kinds.txt" "${llama[2]}" --layers "$layers"
+  done
+fi
+if want every-kind; then
+  for a in systolic_32x32_ws fp16_mac_32x32 lmul_bf16_32x32 mixpe_w4a8_32x32 mixpe_w4a16_32x32 \
+    lut_tc_m2n64k4_w2 laconic_systolic_16x16 bitweight_opt1_systolic_32x32 \
+    bitweight_opt2_tree_64x16 bitweight_opt4c_column_64x4; do
+    for w in "${llama[@]}"; do
+      run "$a" "$logs/verify_gpu_every_kind.txt" "$w" --layers "$layers"
+    done
   done
 fi
 if want odd; then

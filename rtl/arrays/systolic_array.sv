@@ -198,14 +198,17 @@ module systolic_array #(
     output logic [COLS*ACC_BITS-1:0] out,
     output logic [      COLS-1:0]    out_valid
 );
-  // The registers between PEs: row r's streamed operand leaving PE (r, c) at [r*COLS + c], the
-  // column registers (WS partial sums, OS weights) leaving PE (r, c) at the same index.
-  logic [ROWS*COLS*A_BITS-1:0] x_q;
-  logic [ROWS*COLS-1:0] x_valid_q, x_mark_q;
-  logic [ROWS*COLS*ACC_BITS-1:0] acc_q;  // WS: partial sums; OS: accumulators
-  logic [ROWS*COLS-1:0] acc_flag_q;  // WS: partial-sum valid; OS: chain done
-  logic [ROWS*COLS*W_BITS-1:0] w_q;  // OS: forwarded weights
-  logic [ROWS*COLS-1:0] w_valid_q;
+  // The registers between PEs, one element per PE: PE (r, c)'s at [r*COLS + c]. Unpacked, so a
+  // simulator updates each PE's register alone (a flat vector of all PEs' fields would be
+  // rebuilt whole whenever one field changes).
+  // The streamed operand leaving the PE to the right (the last column's leave the array unread,
+  // so a one-column array reads none).
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic signed [A_BITS-1:0] x_q[ROWS*COLS];
+  logic x_valid_q[ROWS*COLS], x_mark_q[ROWS*COLS];
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic signed [ACC_BITS-1:0] acc_q[ROWS*COLS];  // WS: partial sums; OS: accumulators
+  logic acc_flag_q[ROWS*COLS];  // WS: partial-sum valid; OS: chain done
 
   for (genvar r = 0; r < ROWS; r = r + 1) begin : g_row
     for (genvar c = 0; c < COLS; c = c + 1) begin : g_col
@@ -217,7 +220,7 @@ module systolic_array #(
         assign xi_valid = x_valid[r];
         assign xi_mark = x_mark[r];
       end else begin : g_inner
-        assign xi = x_q[(I-1)*A_BITS+:A_BITS];
+        assign xi = x_q[I-1];
         assign xi_valid = x_valid_q[I-1];
         assign xi_mark = x_mark_q[I-1];
       end
@@ -228,7 +231,7 @@ module systolic_array #(
           assign pi = psum_in[c*ACC_BITS+:ACC_BITS];
           assign pi_valid = psum_in_valid[c];
         end else begin : g_below
-          assign pi = acc_q[(I-COLS)*ACC_BITS+:ACC_BITS];
+          assign pi = acc_q[I-COLS];
           assign pi_valid = acc_flag_q[I-COLS];
         end
         systolic_pe_ws #(
@@ -247,23 +250,27 @@ module systolic_array #(
             .sh_we(ld_en && ld_row == ROW_BITS'(r)),
             .sh_w(ld_w[c*W_BITS+:W_BITS]),
             .sh_valid(ld_valid[c]),
-            .x_q(x_q[I*A_BITS+:A_BITS]),
+            .x_q(x_q[I]),
             .x_valid_q(x_valid_q[I]),
             .x_mark_q(x_mark_q[I]),
-            .p_q(acc_q[I*ACC_BITS+:ACC_BITS]),
+            .p_q(acc_q[I]),
             .p_valid_q(acc_flag_q[I])
         );
-        assign w_q[I*W_BITS+:W_BITS] = '0;
-        assign w_valid_q[I] = 1'b0;
       end else begin : g_os
+        // The weight leaving the PE downwards, read by the PE below (the bottom row's leave the
+        // array unread).
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic signed [W_BITS-1:0] w_q;
+        logic w_valid_q;
+        /* verilator lint_on UNUSEDSIGNAL */
         logic signed [W_BITS-1:0] wi;
         logic wi_valid;
         if (r == 0) begin : g_top
           assign wi = w_in[c*W_BITS+:W_BITS];
           assign wi_valid = w_valid[c];
         end else begin : g_below
-          assign wi = w_q[(I-COLS)*W_BITS+:W_BITS];
-          assign wi_valid = w_valid_q[I-COLS];
+          assign wi = g_row[r-1].g_col[c].g_os.w_q;
+          assign wi_valid = g_row[r-1].g_col[c].g_os.w_valid_q;
         end
         systolic_pe_os #(
             .A_BITS  (A_BITS),
@@ -278,39 +285,43 @@ module systolic_array #(
             .a_last_in(xi_mark),
             .w_in(wi),
             .w_valid_in(wi_valid),
-            .a_q(x_q[I*A_BITS+:A_BITS]),
+            .a_q(x_q[I]),
             .a_valid_q(x_valid_q[I]),
             .a_last_q(x_mark_q[I]),
-            .w_q(w_q[I*W_BITS+:W_BITS]),
-            .w_valid_q(w_valid_q[I]),
-            .acc_q(acc_q[I*ACC_BITS+:ACC_BITS]),
+            .w_q(w_q),
+            .w_valid_q(w_valid_q),
+            .acc_q(acc_q[I]),
             .done_q(acc_flag_q[I])
         );
       end
     end
   end
 
-  // Outputs. WS: the bottom row's partial-sum registers. OS: each column's result bus, driven
-  // by the one PE of the column that finished a chain at the last edge (an OR of gated sums).
-  always_comb begin
-    out = '0;
-    out_valid = '0;
-    for (int c = 0; c < COLS; c++) begin
-      if (DATAFLOW == 0) begin
-        out[c*ACC_BITS+:ACC_BITS] = acc_q[((ROWS-1)*COLS+c)*ACC_BITS+:ACC_BITS];
-        out_valid[c] = acc_flag_q[(ROWS-1)*COLS+c];
-      end else begin
+  // Outputs, per column. WS: the bottom row's partial-sum register. OS: the column's result bus,
+  // driven by the one PE of the column that finished a chain at the last edge (an OR of gated
+  // sums).
+  for (genvar c = 0; c < COLS; c = c + 1) begin : g_out
+    if (DATAFLOW == 0) begin : g_ws
+      assign out[c*ACC_BITS+:ACC_BITS] = acc_q[(ROWS-1)*COLS+c];
+      assign out_valid[c] = acc_flag_q[(ROWS-1)*COLS+c];
+    end else begin : g_os
+      logic signed [ACC_BITS-1:0] bus;
+      logic bus_valid;
+      always_comb begin
+        bus = '0;
+        bus_valid = 1'b0;
         for (int r = 0; r < ROWS; r++) begin
-          if (acc_flag_q[r*COLS+c]) out[c*ACC_BITS+:ACC_BITS] |= acc_q[(r*COLS+c)*ACC_BITS+:ACC_BITS];
-          out_valid[c] |= acc_flag_q[r*COLS+c];
+          if (acc_flag_q[r*COLS+c]) bus |= acc_q[r*COLS+c];
+          bus_valid |= acc_flag_q[r*COLS+c];
         end
       end
+      assign out[c*ACC_BITS+:ACC_BITS] = bus;
+      assign out_valid[c] = bus_valid;
     end
   end
 
-  // Ports and registers a dataflow does not use (the last column's forwarded operands leave the
-  // array; WS has no column weights, OS no partial-sum inputs or write port).
+  // Ports a dataflow does not use (WS has no column weights, OS no partial-sum inputs or write
+  // port).
   logic unused_ok;
-  assign unused_ok = ^{1'b0, psum_in, psum_in_valid, ld_en, ld_row, ld_w, ld_valid, w_in, w_valid,
-                       x_q, x_valid_q, x_mark_q, w_q, w_valid_q};
+  assign unused_ok = ^{1'b0, psum_in, psum_in_valid, ld_en, ld_row, ld_w, ld_valid, w_in, w_valid};
 endmodule

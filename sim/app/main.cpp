@@ -506,8 +506,16 @@ int main(int argc, char** argv) {
   CLI::App* verify_rtl_cmd = app.add_subcommand(
       "verify-rtl",
       "run the configured PE's verilated Verilog in lock step with the C++ model: cycles "
-      "compared, mismatches, cycles/s; a VCD around the first divergence (docs/RTL.md)");
-  verify_rtl_cmd->add_option("--arch", verify_rtl.arch, "architecture YAML")->required();
+      "compared, mismatches, cycles/s; a VCD around the first divergence. With --golden, run the "
+      "verilated PEs on GPU golden vectors and compare every output bit for bit (docs/RTL.md)");
+  verify_rtl_cmd->add_option("--arch", verify_rtl.arch,
+                             "architecture YAML (required without --golden; with it, only the "
+                             "golden files of this PE are checked)");
+  verify_rtl_cmd->add_option("--golden", verify_rtl.golden,
+                             "folder of GPU golden vectors (tests/golden/<kind>, or tests/golden "
+                             "for every kind): each file's GEMM on every verilated PE of its "
+                             "parameters, outputs compared with the GPU's; exit 1 on a mismatch, 2 "
+                             "when a kind has no checkable file");
   verify_rtl_cmd->add_option("--set", verify_rtl.overrides,
                              "override a config value: key.path=value (repeatable)");
   verify_rtl_cmd->add_option("--cycles", verify_rtl.cycles, "random cycles per check")

@@ -25,6 +25,18 @@ struct IntMacInputs {
   std::int32_t w = 0;  // weight, w_bits signed
 };
 
+// Drives one verilated pe_int_mac's inputs (operands as a_bits / w_bits two's complement).
+template <class Model>
+void drive_int_mac(Model& m, const pe::IntMacSpec& spec, const IntMacInputs& in) {
+  const auto pack = [](std::int64_t v, int bits) {
+    return static_cast<std::uint64_t>(v) & static_cast<std::uint64_t>(pe::uint_max(bits));
+  };
+  m.in_valid = in.valid;
+  m.in_clear = in.clear;
+  m.a = static_cast<std::remove_reference_t<decltype(m.a)>>(pack(in.a, spec.a_bits));
+  m.w = static_cast<std::remove_reference_t<decltype(m.w)>>(pack(in.w, spec.w_bits));
+}
+
 // IntMacArith at the PE's cycle contract: acc and the overflow event are registered; an edge
 // without in_valid holds acc and reports no overflow.
 class IntMacCycleModel {
@@ -92,10 +104,7 @@ class IntMacLockstep final : public VerilatedLockstep<Model> {
   std::vector<Mismatch> step() override {
     m_in = m_stimulus.next();
     Model& m = this->pe().model();
-    m.in_valid = m_in.valid;
-    m.in_clear = m_in.clear;
-    m.a = pack<decltype(m.a)>(m_in.a, m_spec.a_bits);
-    m.w = pack<decltype(m.w)>(m_in.w, m_spec.w_bits);
+    drive_int_mac(m, m_spec, m_in);
     this->pe().edge();
     m_reference.edge(m_in);
     ++m_done;
@@ -121,12 +130,6 @@ class IntMacLockstep final : public VerilatedLockstep<Model> {
   }
 
  private:
-  template <class Port>
-  static std::remove_reference_t<Port> pack(std::int64_t v, int bits) {
-    return static_cast<std::remove_reference_t<Port>>(
-        static_cast<std::uint64_t>(v) & static_cast<std::uint64_t>(pe::uint_max(bits)));
-  }
-
   pe::IntMacSpec m_spec;         // the verilated parameter set
   IntMacStimulus m_stimulus;     // the seeded inputs
   Reference m_reference;         // the C++ side

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // `tpesim verify-rtl --arch ARCH.yaml [--set k=v ...] [--cycles N] [--seed S] [--vcd FILE]`:
-// runs the configured PE's verilated model in lock step with the C++ model and prints cycles
-// compared, mismatches and cycles per second; writes a VCD around the first divergence.
+// runs the configured PE's verilated model in lock step with the C++ model, then the configured
+// array's verilated set (rtl/arrays/) against the C++ cycle model when one has its parameters,
+// and prints cycles compared, mismatches and cycles per second; writes a VCD around the first
+// divergence.
+// `tpesim verify-rtl --golden DIR [--arch ARCH.yaml]`: the verilated PEs on the GPU golden
+// vectors instead (verify_golden.h).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +21,7 @@ struct VerifyRtlOptions {
   std::uint64_t seed = 1;              // --seed: stimulus and register-initialisation seed
   std::string vcd = "divergence.vcd";  // --vcd: VCD written on a divergence
   std::uint64_t vcd_window = 16;       // --vcd-window: cycles traced each side of it
+  std::string golden;                  // --golden: GPU golden vectors to check the RTL on
 };
 
 // Prints each check's figures; returns 0 when every cycle matched, 1 at a divergence. Throws

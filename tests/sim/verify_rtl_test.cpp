@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/cli_run.h"
 #include "tests/support/temp_dir.h"
 
 namespace tpesim {
@@ -28,47 +29,15 @@ std::string src(const std::string& relative) {
   return path.append("/").append(relative);
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-std::string quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out.append(c == '\'' ? std::string("'\\''") : std::string(1, c));
-  return out.append("'");
-}
-
-struct Result {
-  int status = -1;   // exit status
-  std::string out;   // stdout
-  std::string err;   // stderr
-  std::string both;  // the command line, stdout and stderr, for failure messages
-};
+using testing_support::read_file;
+using Result = testing_support::CliResult;
 
 // Runs `tpesim verify-rtl ARGS...` in a fresh folder, which it returns in `cwd`.
 Result verify_rtl(const std::vector<std::string>& args, fs::path& cwd) {
   cwd = testing_support::fresh_dir("verify_rtl");
-  std::string cmd = "cd ";
-  cmd.append(quote(cwd.string())).append(" && ").append(quote(kBinary)).append(" verify-rtl");
-  std::string line = "tpesim verify-rtl";
-  for (const std::string& a : args) {
-    cmd.append(" ").append(quote(a));
-    line.append(" ").append(a);
-  }
-  cmd.append(" >stdout.txt 2>stderr.txt");
-  const int raw = std::system(cmd.c_str());
-  Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = read_file(cwd / "stdout.txt");
-  r.err = read_file(cwd / "stderr.txt");
-  fs::remove(cwd / "stdout.txt");
-  fs::remove(cwd / "stderr.txt");
-  r.both = "$ ";
-  r.both.append(line).append("\n--- stdout\n").append(r.out).append("--- stderr\n").append(r.err);
-  return r;
+  std::vector<std::string> all = {"verify-rtl"};
+  all.insert(all.end(), args.begin(), args.end());
+  return testing_support::run_cli(kBinary, "tpesim", all, cwd);
 }
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -186,6 +155,105 @@ TEST(VerifyRtlTest, ShippedLutTcConfigPassesWithZeroMismatches) {
   EXPECT_TRUE(contains(r.out, "cycles compared: 4600\n")) << r.both;
   EXPECT_TRUE(contains(r.out, "mismatches: 0\n")) << r.both;
   EXPECT_TRUE(contains(r.out, "coverage: value_cycles ")) << r.both;
+}
+
+// Counts the occurrences of `needle`.
+int count(const std::string& haystack, const std::string& needle) {
+  int n = 0;
+  for (auto at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// The text after `title`'s line: the figures of that check.
+std::string section(const std::string& out, const std::string& title) {
+  const auto at = out.find(title);
+  return at == std::string::npos ? std::string() : out.substr(at + title.size());
+}
+
+// The shipped 16 x 16 WS int8 -> 18 saturating config matches a verilated array set: its PE and
+// then the whole array run in lock step (random GEMMs back to back), both with zero mismatches.
+TEST(VerifyRtlTest, ShippedArrayConfigChecksPeAndWholeArray) {
+  fs::path cwd;
+  const Result r = verify_rtl(
+      {"--arch", src("configs/arch/systolic_16x16_ws_int8_sat18.yaml"), "--cycles", "20000"}, cwd);
+  ASSERT_EQ(r.status, 0) << r.both;
+  EXPECT_TRUE(contains(r.out,
+                       "pe int_mac: pe_int_mac A_BITS=8 W_BITS=8 ACC_BITS=18 SATURATE=1 "
+                       "(verilated Vpe_int_mac_sat18), seed 1"))
+      << r.both;
+  const std::string array =
+      section(r.out,
+              "array systolic_ws_16x16_sat18: systolic 16 x 16 ws, int_mac 8 x 8 -> 18 saturate "
+              "(verilated Vsystolic_ws_16x16_sat18), seed 1\n");
+  ASSERT_FALSE(array.empty()) << r.both;
+  std::smatch cycles;
+  ASSERT_TRUE(std::regex_search(array, cycles, std::regex(R"(cycles compared: ([0-9]+)\n)")))
+      << r.both;
+  EXPECT_GE(std::stol(cycles[1]), 20000) << r.both;  // whole GEMMs: at least --cycles
+  EXPECT_TRUE(contains(array, "mismatches: 0\n")) << r.both;
+  EXPECT_EQ(count(r.out, "mismatches: 0\n"), 2) << r.both;
+  EXPECT_TRUE(std::regex_search(array, std::regex(R"(speed: [1-9][0-9]* cycles/s)"))) << r.both;
+  EXPECT_TRUE(std::regex_search(array, std::regex(R"(outputs compared [1-9][0-9]*)"))) << r.both;
+  EXPECT_TRUE(std::regex_search(array, std::regex(R"(overflows [1-9][0-9]*)"))) << r.both;
+  EXPECT_TRUE(std::regex_search(array, std::regex(R"(idle edges [1-9][0-9]*)"))) << r.both;
+  EXPECT_FALSE(fs::exists(cwd / "divergence.vcd")) << "no VCD without a divergence";
+}
+
+// --set reaches the OS set and the adder-tree set whose PE (8 x 8 -> 18 wrap) has no verilated PE
+// model: that PE is noted, and the array is checked alone.
+TEST(VerifyRtlTest, OverridesSelectTheOsAndAdderTreeArrays) {
+  fs::path cwd;
+  const Result os = verify_rtl(
+      {"--arch", src("configs/arch/systolic_32x32_ws.yaml"), "--set", "array.rows=16", "--set",
+       "array.cols=16", "--set", "array.dataflow=os", "--set", "array.pe.a_bits=16", "--set",
+       "array.pe.w_bits=16", "--cycles", "3000", "--seed", "5"},
+      cwd);
+  ASSERT_EQ(os.status, 0) << os.both;
+  EXPECT_TRUE(contains(os.out,
+                       "array systolic_os_16x16_wrap32: systolic 16 x 16 os, int_mac 16 x 16 -> 32 "
+                       "wrap (verilated Vsystolic_os_16x16_wrap32), seed 5\n"))
+      << os.both;
+  EXPECT_EQ(count(os.out, "mismatches: 0\n"), 2) << os.both;
+  const Result tree = verify_rtl(
+      {"--arch", src("configs/arch/adder_tree_int8_64x16.yaml"), "--set", "array.columns=3",
+       "--set", "array.k_lanes=5", "--set", "array.tree_stages_per_level=2", "--set",
+       "array.activation=forward", "--set", "array.pe.acc_bits=18", "--cycles", "3000"},
+      cwd);
+  ASSERT_EQ(tree.status, 0) << tree.both;
+  EXPECT_TRUE(contains(
+      tree.out, "pe: no verilated PE model of these parameters; checked inside the array below\n"))
+      << tree.both;
+  EXPECT_TRUE(contains(tree.out,
+                       "array adder_tree_3x5_fwd: adder_tree 3 columns x 5 lanes, 2 stage(s) per "
+                       "level, forward, int_mac 8 x 8 -> 18 wrap (verilated Vadder_tree_3x5_fwd)"))
+      << tree.both;
+  EXPECT_EQ(count(tree.out, "mismatches: 0\n"), 1) << tree.both;
+}
+
+// An array without a verilated set: one line says so and names the sets; the PE check still
+// runs and passes.
+TEST(VerifyRtlTest, ArrayWithoutVerilatedSetIsNamedInOneLine) {
+  fs::path cwd;
+  const Result r =
+      verify_rtl({"--arch", src("configs/arch/systolic_32x32_ws.yaml"), "--set",
+                  "array.pe.a_bits=16", "--set", "array.pe.w_bits=16", "--cycles", "2000"},
+                 cwd);
+  ASSERT_EQ(r.status, 0) << r.both;
+  EXPECT_TRUE(contains(r.out, "mismatches: 0\n")) << r.both;
+  std::smatch line;
+  ASSERT_TRUE(std::regex_search(r.out, line, std::regex("array: [^\n]*\n"))) << r.both;
+  EXPECT_TRUE(contains(line.str(),
+                       "array: not checked, no verilated array has this configuration (systolic "
+                       "32 x 32 ws, int_mac 16 x 16 -> 32 wrap); verilated arrays: "
+                       "systolic_ws_4x4_wrap32 (systolic 4 x 4 ws, int_mac 16 x 16 -> 32 wrap), "))
+      << r.both;
+  for (const char* set : {"systolic_ws_16x16_sat18", "systolic_os_4x4_sat18",
+                          "systolic_os_16x16_wrap32", "adder_tree_4x8", "adder_tree_3x5_fwd"}) {
+    EXPECT_TRUE(contains(line.str(), set)) << set << "\n" << r.both;
+  }
 }
 
 // Parameters without a verilated model: exit 2, naming the module and parameters asked for and
