@@ -12,7 +12,6 @@
 
 #include <bit>
 #include <cstdint>
-#include <iostream>
 #include <string>
 #include <systemc>
 
@@ -194,19 +193,9 @@ class AdderTreeArraySc final : public ArrayCycleModelSc {
     m_out_valid.clear();
     show_outputs();
   }
-  // Writes m_out and m_out_valid, with the test's fault (if this is its edge): unit 0's value
-  // with bit 0 flipped when it holds an output, else its valid bit set.
+  // Writes m_out and m_out_valid, with the test's fault if this is its edge.
   void show_outputs() {
-    if (fault_now()) {
-      const bool valid = m_out_valid.get(0, 1) != 0;
-      if (valid) {
-        m_out.set(0, 1, m_out.get(0, 1) ^ 1u);
-      } else {
-        m_out_valid.set(0, 1, 1);
-      }
-      std::cout << name() << ": fault injected after edge " << edges() - 1 << ": out[0] "
-                << (valid ? "value bit 0 flipped" : "valid bit set") << "\n";
-    }
+    inject_fault(m_out, m_out_valid);
     out.write(m_out.port());
     out_valid.write(m_out_valid.port());
   }

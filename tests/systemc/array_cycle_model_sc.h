@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <iostream>
 #include <string>
 #include <systemc>
 #include <utility>
@@ -93,6 +94,20 @@ class ArrayCycleModelSc : public sc_core::sc_module {
   }
   // The edge just taken is the one whose outputs the test flips.
   bool fault_now() const { return m_edges - 1 == m_fault_edge; }
+  // Applies the test's fault when this is its edge: output 0's value with bit 0 flipped when it
+  // holds an output, else its valid bit set. `Values` and `Valid` are FlatBits.
+  template <class Values, class Valid>
+  void inject_fault(Values& values, Valid& valid) {
+    if (!fault_now()) return;
+    const bool holds = valid.get(0, 1) != 0;
+    if (holds) {
+      values.set(0, 1, values.get(0, 1) ^ 1u);
+    } else {
+      valid.set(0, 1, 1);
+    }
+    std::cout << name() << ": fault injected after edge " << m_edges - 1 << ": out[0] "
+              << (holds ? "value bit 0 flipped" : "valid bit set") << "\n";
+  }
   // Model cycle of the current GEMM the next edge stands for, and that GEMM.
   std::int64_t model_cycle() const { return m_model_cycle; }
   const ArrayGemm& gemm() const { return m_gemm; }
