@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "arch/rtl_values.h"
+
 namespace tpesim::arch {
 
 namespace {
@@ -129,7 +131,20 @@ void bind_array(const ConfigNode& node, ArraySpec& out, Diag& diag) {
     out.dataflow = shape.dataflow;
     out.sync = shape.sync;
   }
-  out.pe = pe::bind_pe(node.child("pe"), diag);
+  out.pe = pe::bind_pe(node.child("pe"), diag, &out.rtl_values);
+}
+
+// An rtl_<kind> needs the verilated models linked in and a verilated set of the kind's parameters.
+void validate_rtl_values(const ConfigNode& root, const ArraySpec& array, Diag& diag) {
+  const ConfigNode kind = root.child("array").child("pe").child("kind");
+  const RtlValueEngine* engine = rtl_value_engine();
+  const std::string why =
+      engine == nullptr
+          ? std::string(
+                "rtl_ PE kinds need the verilated models, which this program does not "
+                "link (the tpesim binary does)")
+          : engine->unsupported(array);
+  if (!why.empty()) diag.error(kind.loc(), "array.pe.kind", why);
 }
 
 // Rules that span sections.
@@ -147,6 +162,7 @@ void validate_arch(const ConfigNode& root, const ArchSpec& spec, Diag& diag) {
                            "has fixed fold lengths and supports only sync: array",
                            enum_name(spec.array.sync)));
   }
+  if (spec.array.rtl_values) validate_rtl_values(root, spec.array, diag);
   const auto* slice = std::get_if<pe::BitsliceSpec>(&spec.array.pe);
   if (slice && slice->variant == pe::BitsliceVariant::SameBwTree &&
       spec.array.kind != ArrayKind::AdderTree) {
@@ -209,11 +225,17 @@ YAML::Node emit_arch(const ArchSpec& spec) {
           : emit_fields(SystolicShape::fields(), SystolicShape{a.rows, a.cols, a.dataflow, a.sync});
   for (auto it : shape) array[it.first.Scalar()] = it.second;
   array["pe"] = pe::emit_pe(spec.array.pe);
+  array["pe"]["kind"] = pe_kind_label(spec.array);
   out["array"] = array;
   out["memory"] = emit_fields(MemorySpec::fields(), spec.memory);
   out["run"] = emit_fields(RunSpec::fields(), spec.run);
   out["tech"] = emit_fields(TechSpec::fields(), spec.tech);
   return out;
+}
+
+std::string pe_kind_label(const ArraySpec& array) {
+  return (array.rtl_values ? std::string(pe::kRtlKindPrefix) : std::string()) +
+         pe::pe_kind_name(array.pe);
 }
 
 std::vector<ArrayKindInfo> array_kinds() {

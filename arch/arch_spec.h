@@ -72,6 +72,7 @@ struct ArraySpec {
                                       // is combinational)
   TreeActivation activation = TreeActivation::Broadcast;  // adder_tree: activation delivery
   pe::PeConfig pe;                                        // the PE kind and its parameters
+  bool rtl_values = false;  // pe kind rtl_<kind>: output values from the RTL (arch/rtl_values.h)
 
   int k_lanes() const { return rows; }  // adder_tree: multipliers per column unit
   int columns() const { return cols; }  // adder_tree: dot-product units
@@ -183,5 +184,7 @@ std::vector<ArrayKindInfo> array_kinds();
 std::vector<FieldInfo> describe_array_fields(ArrayKind kind = ArrayKind::Systolic);
 // One line naming the array for reports, e.g. "32 x 32 systolic, dataflow `ws`".
 std::string array_summary(const ArraySpec& array);
+// The array's `pe.kind` as the config names it: "int_mac", or "rtl_int_mac" for RTL values.
+std::string pe_kind_label(const ArraySpec& array);
 
 }  // namespace tpesim::arch

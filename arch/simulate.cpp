@@ -12,6 +12,7 @@
 #include "arch/elastic_cycle.h"
 #include "arch/elastic_schedule.h"
 #include "arch/memory_model.h"
+#include "arch/rtl_values.h"
 #include "arch/stream_slots.h"
 #include "arch/systolic_cycle.h"
 #include "arch/systolic_fast.h"
@@ -32,6 +33,24 @@ std::int64_t total_cycles(const std::vector<FoldTimes>& times, std::int64_t memo
   return mode == TimingMode::Scalesim ? last - 1 : last;
 }
 
+// rtl_<kind>: replaces the model's outputs with the RTL's, which must equal them.
+void take_rtl_values(const ArchSpec& arch, const GemmOperands& codes, LayerRun& run) {
+  const RtlValueEngine* engine = rtl_value_engine();
+  TPESIM_CHECK(engine != nullptr, "an rtl_ PE kind was bound with no RTL value engine installed");
+  RtlValues rtl = engine->compute(arch, codes);
+  TPESIM_CHECK(rtl.outputs.size() == run.outputs.size(), "the RTL gave {} outputs for {} x {}",
+               rtl.outputs.size(), codes.m, codes.n);
+  for (std::size_t i = 0; i < rtl.outputs.size(); ++i) {
+    const auto n = static_cast<std::size_t>(codes.n);
+    TPESIM_CHECK(rtl.outputs[i] == run.outputs[i],
+                 "RTL output {} (row {}, column {}) is {}, the C++ model computed {} ({})", i,
+                 i / n, i % n, rtl.outputs[i], run.outputs[i], rtl.source);
+  }
+  run.outputs = std::move(rtl.outputs);
+  run.stats.value_source = std::move(rtl.source);
+  run.stats.rtl_cycles = rtl.cycles;
+}
+
 // `arith` runs the models; `reference` (the kind's canonical 64-bit arithmetic) runs the golden
 // GEMM for --verify, so a storage specialisation is itself checked.
 template <class Arith, class Reference>
@@ -39,7 +58,7 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
                   const workloads::Gemm& gemm, std::int64_t layer_index,
                   const GemmOperands* given) {
   const bool cycle = arch.run.fidelity == Fidelity::Cycle;
-  const bool want_values = cycle || arch.run.values || arch.run.verify;
+  const bool want_values = cycle || arch.run.values || arch.run.verify || arch.array.rtl_values;
   GemmOperands generated;
   const GemmOperands* codes = given;
   if ((want_values || pe::data_dependent(arch.array.pe)) && !codes) {
@@ -127,6 +146,7 @@ LayerRun run_with(const Arith& arith, const Reference& reference, const ArchSpec
     s.has_values = true;
     run.outputs.reserve(out.size());
     for (const auto& acc : out) run.outputs.push_back(arith.output(acc));
+    if (arch.array.rtl_values) take_rtl_values(arch, *codes, run);
     s.output_fingerprint = workloads::fingerprint(run.outputs);
     if (arch.run.verify) {
       std::uint64_t golden_overflows = 0;

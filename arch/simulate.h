@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "arch/access_counts.h"
@@ -29,6 +30,8 @@ struct LayerStats {
   bool has_values = false;               // outputs were computed
   std::uint64_t output_fingerprint = 0;  // FNV-1a of the outputs, when computed
   bool verified = false;                 // outputs equal the CPU golden GEMM
+  std::string value_source;              // rtl_ kinds: the RTL that computed the outputs
+  std::uint64_t rtl_cycles = 0;          // rtl_ kinds: its clock edges, cycles
   pe::PeActivity activity;               // the PE kind's events (pe/activity.h)
 };
 

@@ -51,9 +51,10 @@ const Registry<PeKindEntry>& pe_registry() {
   return reg;
 }
 
-PeConfig bind_pe(const ConfigNode& node, Diag& diag) {
+PeConfig bind_pe(const ConfigNode& node, Diag& diag, bool* rtl) {
   const ConfigNode kind = node.child("kind");
   std::string name = "int_mac";
+  if (rtl != nullptr) *rtl = false;
   if (node.present() && !node.is_map()) {
     diag.error(node.loc(), node.path(), "expected a mapping with a `kind`");
     return IntMacSpec{};
@@ -61,14 +62,25 @@ PeConfig bind_pe(const ConfigNode& node, Diag& diag) {
   if (kind.present()) {
     if (!ValueTraits<std::string>::parse(kind, name, diag)) return IntMacSpec{};
   }
+  if (rtl != nullptr && name.starts_with(kRtlKindPrefix) &&
+      pe_registry().find(name.substr(kRtlKindPrefix.size())) != nullptr) {
+    *rtl = true;
+    name = name.substr(kRtlKindPrefix.size());
+  }
   const PeKindEntry* entry = pe_registry().find(name);
   if (!entry) {
-    const std::string hint = closest_match(name, pe_registry().names());
+    std::vector<std::string> names = pe_registry().names();
+    for (const auto& n : pe_registry().names()) {
+      if (rtl != nullptr) names.push_back(std::string(kRtlKindPrefix) + n);
+    }
+    const std::string hint = closest_match(name, names);
     std::string known;
     for (const auto& n : pe_registry().names()) known += (known.empty() ? "" : ", ") + n;
-    diag.error(kind.loc(), kind.path(),
-               fmt::format("unknown PE kind '{}'{}; known kinds: {}", name,
-                           hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), known));
+    diag.error(
+        kind.loc(), kind.path(),
+        fmt::format("unknown PE kind '{}'{}; known kinds: {}{}", name,
+                    hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint), known,
+                    rtl != nullptr ? "; each also as rtl_<kind>, its values from the RTL" : ""));
     return IntMacSpec{};
   }
   return entry->bind(node, diag);

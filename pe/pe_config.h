@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -30,8 +31,13 @@ struct PeKindEntry {
 
 const Registry<PeKindEntry>& pe_registry();
 
-// Binds a `pe:` mapping: reads `kind`, then the kind's own fields. Errors go to `diag`.
-PeConfig bind_pe(const ConfigNode& node, Diag& diag);
+// The prefix of the RTL-valued kinds an array's `pe:` may name: rtl_<kind> is <kind> with its
+// output values computed by <kind>'s verilated RTL (arch/rtl_values.h), its timing unchanged.
+inline constexpr std::string_view kRtlKindPrefix = "rtl_";
+
+// Binds a `pe:` mapping: reads `kind`, then the kind's own fields. Errors go to `diag`. With
+// `rtl` given, the kind may also be rtl_<kind>, and *rtl says whether it was.
+PeConfig bind_pe(const ConfigNode& node, Diag& diag, bool* rtl = nullptr);
 
 std::string pe_kind_name(const PeConfig& pe);
 YAML::Node emit_pe(const PeConfig& pe);  // with its `kind`, every field resolved

@@ -550,7 +550,7 @@ nlohmann::json gemm_json(const GemmResult& r) {
       {"arch", r.arch.name},
       {"shape", {{"m", m}, {"n", n}, {"k", k}}},
       {"pe",
-       {{"kind", pe::pe_kind_name(r.arch.array.pe)},
+       {{"kind", arch::pe_kind_label(r.arch.array)},
         {"a", coding_name(r.a->coding)},
         {"w", coding_name(r.w->coding)},
         {"output", coding_name(r.output_coding)}}},
@@ -568,6 +568,10 @@ nlohmann::json gemm_json(const GemmResult& r) {
       {"access", access_json(s.access)},
       {"numerics", numerics_json(r.numerics, n)},
       {"config", yaml_to_json(arch::emit_arch(r.arch))}};
+  if (!s.value_source.empty()) {
+    j["value_source"] = s.value_source;
+    j["rtl_cycles"] = s.rtl_cycles;
+  }
   if (r.quant) {
     j["quantization"] = {{"group_size", r.quant->quant.group_size},
                          {"weights", r.quant->w_source},
@@ -596,9 +600,15 @@ std::string report_md(const GemmResult& r) {
   md += fmt::format(
       "Array: {}, PE `{}` (A {}, W {}, output {}); memory `{}`; "
       "fidelity `{}`.\n\n",
-      arch::array_summary(a.array), pe::pe_kind_name(a.array.pe), coding_name(r.a->coding),
+      arch::array_summary(a.array), arch::pe_kind_label(a.array), coding_name(r.a->coding),
       coding_name(r.w->coding), coding_name(r.output_coding), enum_name(a.memory.kind),
       enum_name(a.run.fidelity));
+  if (!s.value_source.empty()) {
+    md += fmt::format(
+        "Output values: from the RTL, {} ({} RTL cycles); they equalled the C++ "
+        "model's.\n\n",
+        s.value_source, s.rtl_cycles);
+  }
   if (r.quant) {
     md += fmt::format("Quantization: weights {}, group size {}; activations {}.\n\n",
                       r.quant->w_source, r.quant->quant.group_size, r.quant->a_source);
@@ -697,7 +707,7 @@ int run_gemm_command(const GemmCommandOptions& o) {
   fmt::print(
       "{}: gemm {} x {} x {} on `{}`: {} cycles ({} stalled), utilization {:.2f} %, "
       "relative Frobenius error {}\n",
-      r.arch.name, m, n, k, pe::pe_kind_name(r.arch.array.pe), r.stats.cycles, r.stats.stall_cycles,
+      r.arch.name, m, n, k, arch::pe_kind_label(r.arch.array), r.stats.cycles, r.stats.stall_cycles,
       100 * r.stats.utilization, error_text(r.numerics.rel_frobenius_error));
   fmt::print("output: {}\n", o.out);
   return 0;

@@ -16,6 +16,7 @@
 #include "pe/pe_config.h"
 #include "sim/core/config_node.h"
 #include "sim/core/errors.h"
+#include "sim/cosim/rtl_value_engine.h"
 #include "sim/cosim/verify_rtl_command.h"
 #include "sim/gemm_command.h"
 #include "sim/numerics.h"
@@ -293,6 +294,9 @@ int list_kinds_command() {
   fmt::print(
       "sections: run (fidelity, timing, values, verify, seed), tech (table, node_nm, "
       "clock_ghz, vdd_v, pe_area)\n");
+  fmt::print(
+      "Each PE kind is also rtl_<kind>: the same timing, the output values from its verilated "
+      "Verilog (docs/CONFIG.md).\n");
   fmt::print("Use `tpesim describe KIND` for every parameter.\n");
   return kExitOk;
 }
@@ -338,6 +342,7 @@ int describe_command(const std::string& kind) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cosim::install_verilated_values();  // the rtl_<kind> PE kinds' values
   CLI::App app{"tpesim: cycle-level simulator of quantized tensor-processing hardware"};
   app.set_version_flag("--version", std::string("tpesim ") + kTpesimVersion);
   app.require_subcommand(1);

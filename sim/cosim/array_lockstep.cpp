@@ -68,8 +68,9 @@ std::pair<std::int64_t*, std::uint8_t*> append(RecordedCycles& log) {
 // Records a systolic model's cycles (both dataflows).
 struct SystolicRecorder {
   static constexpr bool kEnabled = true;
-  RecordedCycles* log;  // where to append
-  SystolicLayout lay;   // its layout
+  RecordedCycles* log;        // where to append
+  SystolicLayout lay;         // its layout
+  ArrayLockstepBase* stream;  // a given GEMM's bench: replays each cycle when recorded
   void operator()(const arch::StationaryCycleIo<Operand, Acc>& io) const {
     auto [v, f] = append(*log);
     v[SystolicLayout::kCycle] = io.cycle;
@@ -88,6 +89,7 @@ struct SystolicRecorder {
       v[lay.out() + c] = io.out[c];
       f[lay.f_out() + c] = io.out_valid[c];
     }
+    if (stream != nullptr) stream->replay_recorded();
   }
   void operator()(const arch::OutputStationaryCycleIo<Operand, Acc>& io) const {
     auto [v, f] = append(*log);
@@ -104,13 +106,15 @@ struct SystolicRecorder {
       v[lay.out_row() + c] = io.out_row[c];
       f[lay.f_out() + c] = io.out_row[c] >= 0 ? 1 : 0;
     }
+    if (stream != nullptr) stream->replay_recorded();
   }
 };
 
 struct TreeRecorder {
   static constexpr bool kEnabled = true;
-  RecordedCycles* log;  // where to append
-  TreeLayout lay;       // its layout
+  RecordedCycles* log;        // where to append
+  TreeLayout lay;             // its layout
+  ArrayLockstepBase* stream;  // a given GEMM's bench: replays each cycle when recorded
   void operator()(const arch::AdderTreeCycleIo<Operand, Acc>& io) const {
     auto [v, f] = append(*log);
     v[TreeLayout::kCycle] = io.cycle;
@@ -129,6 +133,7 @@ struct TreeRecorder {
       f[lay.f_out() + c] = io.out_valid[c];
       v[lay.out() + c] = io.out_valid[c] ? io.out[c] : 0;
     }
+    if (stream != nullptr) stream->replay_recorded();
   }
 };
 
@@ -155,6 +160,54 @@ ArrayLockstepBase::ArrayLockstepBase(const ArrayStimulus& stimulus)
 
 bool ArrayLockstepBase::done() const {
   return m_rtl_cycle >= m_stimulus.cycles && m_next >= m_log.size();
+}
+
+void ArrayLockstepBase::run_given(const arch::ArchSpec& arch, const arch::GemmOperands& codes) {
+  TPESIM_CHECK(m_gemms == 0, "a GEMM given to a lock-step bench that has run {}", m_gemms);
+  m_given = true;
+  m_given_arch = &arch;
+  m_given_codes = &codes;
+  run_model_gemm(m_gemms++);
+  replay_recorded();
+  m_given_arch = nullptr;
+  m_given_codes = nullptr;
+}
+
+void ArrayLockstepBase::replay_recorded() {
+  std::vector<Mismatch> mismatches;
+  while (m_next < m_log.size()) {
+    const std::int64_t recorded =
+        m_log.values[m_next * static_cast<std::size_t>(m_log.value_stride)];
+    const bool idle = m_model_cycle < recorded;
+    m_last = idle ? -1 : static_cast<std::int64_t>(m_next);
+    m_idle_edges += idle;
+    replay(m_last, mismatches);
+    if (!mismatches.empty()) {
+      std::string text = fmt::format(
+          "the verilated array and the C++ cycle model differ at cycle {}:", m_rtl_cycle);
+      for (const Mismatch& mm : mismatches) {
+        text += fmt::format(" {} is {} in the model, {} in the RTL;", mm.signal, mm.cpp_value,
+                            mm.rtl_value);
+      }
+      throw ModelError(__FILE__, __LINE__,
+                       text + fmt::format(" inputs: {} (tpesim verify-rtl --vcd writes the "
+                                          "waveform of a divergence)",
+                                          inputs()));
+    }
+    m_next += idle ? 0 : 1;
+    ++m_model_cycle;
+    ++m_rtl_cycle;
+  }
+  m_log.values.clear();
+  m_log.flags.clear();
+  m_next = 0;
+}
+
+std::pair<arch::ArchSpec, const arch::GemmOperands*> ArrayLockstepBase::next_gemm(
+    std::int64_t index, const pe::IntMacSpec& pe) {
+  if (m_given) return {*m_given_arch, m_given_codes};
+  m_drawn = draw_gemm(index, pe.a_bits, pe.w_bits);
+  return {arch_for(index, pe), &m_drawn};
 }
 
 std::vector<Mismatch> ArrayLockstepBase::step() {
@@ -258,17 +311,20 @@ SystolicLockstep::SystolicLockstep(std::unique_ptr<SystolicRtl> rtl, const Array
 void SystolicLockstep::run_model_gemm(std::int64_t index) {
   const pe::IntMacSpec spec{m_shape.a_bits, m_shape.w_bits, m_shape.acc_bits,
                             m_shape.saturate ? pe::Overflow::Saturate : pe::Overflow::Wrap};
-  arch::ArchSpec arch = arch_for(index, spec);
+  auto [arch, given_codes] = next_gemm(index, spec);
+  const arch::GemmOperands& codes = *given_codes;
   arch.array.kind = arch::ArrayKind::Systolic;
   arch.array.rows = m_shape.rows;
   arch.array.cols = m_shape.cols;
   arch.array.dataflow = m_shape.output_stationary ? arch::Dataflow::Os : arch::Dataflow::Ws;
-  const arch::GemmOperands codes = draw_gemm(index, m_shape.a_bits, m_shape.w_bits);
   const workloads::Gemm gemm{"g", codes.m, codes.n, codes.k, 1};
   const arch::LayerSchedule plan = arch::plan_layer(arch, gemm);
+  m_gemm_text = fmt::format("{} x {} x {} ({} folds, {} memory)", codes.m, codes.n, codes.k,
+                            plan.folds.size(), enum_name(arch.memory.kind));
   const Arith arith(spec);
   const auto op = arch::prepare_operands(arith, codes);
-  const SystolicRecorder recorder{&m_log, SystolicLayout{m_shape.rows, m_shape.cols}};
+  const SystolicRecorder recorder{&m_log, SystolicLayout{m_shape.rows, m_shape.cols},
+                                  m_given ? this : nullptr};
   const std::int64_t until = schedule_end(plan);
   const arch::CycleRunResult<Arith> r =
       m_shape.output_stationary
@@ -277,11 +333,10 @@ void SystolicLockstep::run_model_gemm(std::int64_t index) {
           : arch::run_stationary_array<Arith, false, SystolicRecorder>(
                 arith, plan.geometry, op, plan.folds, plan.times, until, plan.offsets, {},
                 recorder);
+  keep_model_outputs(r, arith);
   m_macs += r.activity.macs;
   m_overflows += static_cast<std::int64_t>(r.activity.overflows);
   m_folds += static_cast<std::int64_t>(plan.folds.size());
-  m_gemm_text = fmt::format("{} x {} x {} ({} folds, {} memory)", codes.m, codes.n, codes.k,
-                            plan.folds.size(), index % 2 == 1 ? "buffered" : "ideal");
 }
 
 void SystolicLockstep::replay(std::int64_t i, std::vector<Mismatch>& mismatches) {
@@ -335,6 +390,10 @@ void SystolicLockstep::replay(std::int64_t i, std::vector<Mismatch>& mismatches)
           mismatch(fmt::format("out[{}]", c), model_valid, model_value, rtl_valid, rtl_value));
     }
     m_outputs += model_valid;
+    if (m_given && rtl_valid) {
+      const std::int64_t bus_row = m_shape.output_stationary && v ? v[lay.out_row() + c] : -1;
+      m_rtl_outputs.push_back(RtlArrayOutput{c, bus_row, rtl_value});
+    }
   }
 }
 
@@ -381,27 +440,29 @@ AdderTreeLockstep::AdderTreeLockstep(std::unique_ptr<AdderTreeRtl> rtl,
 
 void AdderTreeLockstep::run_model_gemm(std::int64_t index) {
   const pe::IntMacSpec spec{m_shape.a_bits, m_shape.w_bits, m_shape.acc_bits, pe::Overflow::Wrap};
-  arch::ArchSpec arch = arch_for(index, spec);
+  auto [arch, given_codes] = next_gemm(index, spec);
+  const arch::GemmOperands& codes = *given_codes;
   arch.array.kind = arch::ArrayKind::AdderTree;
   arch.array.rows = m_shape.k_lanes;
   arch.array.cols = m_shape.columns;
   arch.array.tree_stages_per_level = m_shape.stages_per_level;
   arch.array.activation =
       m_shape.forward ? arch::TreeActivation::Forward : arch::TreeActivation::Broadcast;
-  const arch::GemmOperands codes = draw_gemm(index, m_shape.a_bits, m_shape.w_bits);
   const workloads::Gemm gemm{"g", codes.m, codes.n, codes.k, 1};
   const arch::LayerSchedule plan = arch::plan_layer(arch, gemm);
+  m_gemm_text = fmt::format("{} x {} x {} ({} folds, {} memory)", codes.m, codes.n, codes.k,
+                            plan.folds.size(), enum_name(arch.memory.kind));
   const Arith arith(spec);
   const auto op = arch::prepare_operands(arith, codes);
-  const TreeRecorder recorder{&m_log, TreeLayout{m_shape.k_lanes, m_shape.columns}};
+  const TreeRecorder recorder{&m_log, TreeLayout{m_shape.k_lanes, m_shape.columns},
+                              m_given ? this : nullptr};
   const arch::AdderTreeTiming timing(arch.array, plan.geometry);
   const arch::CycleRunResult<Arith> r = arch::run_adder_tree_array<Arith, TreeRecorder>(
       arith, timing, op, plan.folds, plan.times, schedule_end(plan), {}, recorder);
+  keep_model_outputs(r, arith);
   m_macs += r.activity.macs;
   m_overflows += static_cast<std::int64_t>(r.activity.overflows);
   m_folds += static_cast<std::int64_t>(plan.folds.size());
-  m_gemm_text = fmt::format("{} x {} x {} ({} folds, {} memory)", codes.m, codes.n, codes.k,
-                            plan.folds.size(), index % 2 == 1 ? "buffered" : "ideal");
 }
 
 void AdderTreeLockstep::replay(std::int64_t i, std::vector<Mismatch>& mismatches) {
@@ -451,6 +512,7 @@ void AdderTreeLockstep::replay(std::int64_t i, std::vector<Mismatch>& mismatches
           mismatch(fmt::format("out[{}]", c), model_valid, model_value, rtl_valid, rtl_value));
     }
     m_outputs += model_valid;
+    if (m_given && rtl_valid) m_rtl_outputs.push_back(RtlArrayOutput{c, -1, rtl_value});
   }
 }
 

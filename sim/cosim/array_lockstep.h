@@ -20,6 +20,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "arch/arch_spec.h"
@@ -54,6 +55,13 @@ struct RecordedCycles {
   }
 };
 
+// An output the RTL gave, in the order they left the array.
+struct RtlArrayOutput {
+  int column = 0;         // the output column (WS/OS: PE column; tree: column unit)
+  std::int64_t row = -1;  // OS: the PE row on the result bus; else -1
+  std::int64_t value = 0;
+};
+
 // Shared by both array kinds: the GEMM stream, the recorded model cycles, the counters.
 class ArrayLockstepBase : public PeLockstep {
  public:
@@ -61,6 +69,21 @@ class ArrayLockstepBase : public PeLockstep {
   std::vector<Mismatch> step() override;
   std::string inputs() const override;
   std::vector<Counter> counters() const override;
+
+  // Runs this one GEMM instead of the random stream, from reset (`arch`'s array must be the
+  // verilated set's, its PE int_mac): each model cycle is replayed into the RTL as it is
+  // recorded, so memory does not grow with the GEMM. Throws ModelError at the first cycle whose
+  // outputs differ, naming it, its inputs and both values.
+  void run_given(const arch::ArchSpec& arch, const arch::GemmOperands& codes);
+  // Replays the recorded cycles not yet replayed, then drops them (the recorders call it for a
+  // given GEMM after each cycle).
+  void replay_recorded();
+  // RTL edges taken since reset.
+  std::int64_t rtl_cycles() const { return m_rtl_cycle; }
+  // The given GEMM's outputs as the RTL gave them.
+  const std::vector<RtlArrayOutput>& rtl_outputs() const { return m_rtl_outputs; }
+  // The given GEMM's final outputs as the C++ cycle model computed them, M x N.
+  const std::vector<std::int64_t>& model_outputs() const { return m_model_outputs; }
 
  protected:
   explicit ArrayLockstepBase(const ArrayStimulus& stimulus);
@@ -78,23 +101,39 @@ class ArrayLockstepBase : public PeLockstep {
   // GEMM) buffered memory with a slow DRAM.
   arch::ArchSpec arch_for(std::int64_t index, const pe::IntMacSpec& pe) const;
 
-  ArrayStimulus m_stimulus;       // what to run
-  std::mt19937_64 m_rng;          // shapes and operands
-  RecordedCycles m_log;           // the current GEMM's model cycles
-  std::string m_gemm_text;        // the current GEMM, as text
-  std::int64_t m_outputs = 0;     // output values compared
-  std::int64_t m_macs = 0;        // MACs of the GEMMs run
-  std::int64_t m_overflows = 0;   // model accumulator overflows
-  std::int64_t m_folds = 0;       // folds run
-  std::int64_t m_idle_edges = 0;  // edges of cycles the model skipped
+  // The next GEMM (the given one, or a random one kept in m_drawn) with its architecture.
+  std::pair<arch::ArchSpec, const arch::GemmOperands*> next_gemm(std::int64_t index,
+                                                                 const pe::IntMacSpec& pe);
+  // Keeps the model's final outputs of a given GEMM.
+  template <class Result, class Arith>
+  void keep_model_outputs(const Result& r, const Arith& arith) {
+    if (!m_given) return;
+    for (const auto& acc : r.out) m_model_outputs.push_back(arith.output(acc));
+  }
+
+  ArrayStimulus m_stimulus;                   // what to run
+  std::mt19937_64 m_rng;                      // shapes and operands
+  RecordedCycles m_log;                       // the current GEMM's model cycles
+  std::string m_gemm_text;                    // the current GEMM, as text
+  std::int64_t m_outputs = 0;                 // output values compared
+  std::int64_t m_macs = 0;                    // MACs of the GEMMs run
+  std::int64_t m_overflows = 0;               // model accumulator overflows
+  std::int64_t m_folds = 0;                   // folds run
+  std::int64_t m_idle_edges = 0;              // edges of cycles the model skipped
+  bool m_given = false;                       // one given GEMM instead of the random stream
+  std::vector<RtlArrayOutput> m_rtl_outputs;  // given: what the RTL gave
+  std::vector<std::int64_t> m_model_outputs;  // given: the model's final outputs
 
  private:
-  std::int64_t m_gemms = 0;        // GEMMs started
-  std::int64_t m_rtl_cycle = 0;    // RTL edges taken
-  std::size_t m_next = 0;          // next recorded cycle to replay
-  std::int64_t m_model_cycle = 0;  // model cycle the next edge stands for
-  std::int64_t m_last = -1;        // recorded cycle of the last step (-1: an idle edge)
-  std::int64_t m_last_gemm = 0;    // the GEMM of the last step
+  const arch::ArchSpec* m_given_arch = nullptr;       // given: its architecture
+  const arch::GemmOperands* m_given_codes = nullptr;  // given: its operands
+  arch::GemmOperands m_drawn;                         // the current random GEMM
+  std::int64_t m_gemms = 0;                           // GEMMs started
+  std::int64_t m_rtl_cycle = 0;                       // RTL edges taken
+  std::size_t m_next = 0;                             // next recorded cycle to replay
+  std::int64_t m_model_cycle = 0;                     // model cycle the next edge stands for
+  std::int64_t m_last = -1;      // recorded cycle of the last step (-1: an idle edge)
+  std::int64_t m_last_gemm = 0;  // the GEMM of the last step
 };
 
 // rtl/arrays/systolic_array.sv (WS or OS) against run_stationary_array /

@@ -62,36 +62,46 @@ bool matches(const AdderTreeShape& s, const arch::ArraySpec& a, const pe::IntMac
 }
 
 // "Vsystolic_ws_16x16_sat18": rtl/arrays/CMakeLists.txt names each set's class V<set name>.
+}  // namespace
+
 std::string model_class(const std::string& set) { return "V" + set; }
 
-}  // namespace
+VerilatedArraySet match_verilated_array(const arch::ArraySpec& array) {
+  VerilatedArraySet found;
+  const auto* mac = std::get_if<pe::IntMacSpec>(&array.pe);
+  if (mac == nullptr) return found;
+  for (const SystolicRtlSet& set : systolic_rtl_sets()) {
+    if (!found.systolic && matches(set.shape, array, *mac)) found.systolic = &set;
+  }
+  for (const AdderTreeRtlSet& set : adder_tree_rtl_sets()) {
+    if (!found.adder_tree && matches(set.shape, array, *mac)) found.adder_tree = &set;
+  }
+  return found;
+}
 
 std::optional<ArrayRtlCheck> verilated_array_check(const arch::ArraySpec& array, std::uint64_t seed,
                                                    std::uint64_t cycles) {
-  const auto* mac = std::get_if<pe::IntMacSpec>(&array.pe);
-  if (mac == nullptr) return std::nullopt;
+  const VerilatedArraySet set = match_verilated_array(array);
   ArrayStimulus stimulus;
   stimulus.seed = seed;
   stimulus.cycles = static_cast<std::int64_t>(cycles);
-  for (const SystolicRtlSet& set : systolic_rtl_sets()) {
-    if (!matches(set.shape, array, *mac)) continue;
+  if (const SystolicRtlSet* s = set.systolic) {
     // Extents up to 3 x the array (partial folds, chained K folds); OS chains of up to 64 k, so
     // that narrow accumulators overflow.
-    stimulus.max_m = 3 * set.shape.rows;
-    stimulus.max_n = 3 * set.shape.cols;
+    stimulus.max_m = 3 * s->shape.rows;
+    stimulus.max_n = 3 * s->shape.cols;
     stimulus.max_k =
-        set.shape.output_stationary ? std::max(64, 3 * set.shape.rows) : 3 * set.shape.rows;
-    return ArrayRtlCheck{fmt::format("array {}: {} (verilated {})", set.name, describe(set.shape),
-                                     model_class(set.name)),
-                         systolic_lockstep(set.make, stimulus)};
+        s->shape.output_stationary ? std::max(64, 3 * s->shape.rows) : 3 * s->shape.rows;
+    return ArrayRtlCheck{fmt::format("array {}: {} (verilated {})", s->name, describe(s->shape),
+                                     model_class(s->name)),
+                         systolic_lockstep(s->make, stimulus)};
   }
-  for (const AdderTreeRtlSet& set : adder_tree_rtl_sets()) {
-    if (!matches(set.shape, array, *mac)) continue;
-    stimulus.max_n = 3 * set.shape.columns;
-    stimulus.max_k = 4 * set.shape.k_lanes;
-    return ArrayRtlCheck{fmt::format("array {}: {} (verilated {})", set.name, describe(set.shape),
-                                     model_class(set.name)),
-                         adder_tree_lockstep(set.make, stimulus)};
+  if (const AdderTreeRtlSet* t = set.adder_tree) {
+    stimulus.max_n = 3 * t->shape.columns;
+    stimulus.max_k = 4 * t->shape.k_lanes;
+    return ArrayRtlCheck{fmt::format("array {}: {} (verilated {})", t->name, describe(t->shape),
+                                     model_class(t->name)),
+                         adder_tree_lockstep(t->make, stimulus)};
   }
   return std::nullopt;
 }

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "arch/arch_spec.h"
+#include "sim/cosim/array_catalogue.h"
 #include "sim/cosim/lockstep.h"
 
 namespace tpesim::cosim {
@@ -23,6 +24,18 @@ struct ArrayRtlCheck {
 // kind, extents, dataflow, tree parameters and int_mac PE.
 std::optional<ArrayRtlCheck> verilated_array_check(const arch::ArraySpec& array, std::uint64_t seed,
                                                    std::uint64_t cycles);
+
+// The verilated set whose parameters are the array's (kind, extents, dataflow, tree parameters,
+// int_mac PE); both null when there is none.
+struct VerilatedArraySet {
+  const SystolicRtlSet* systolic = nullptr;
+  const AdderTreeRtlSet* adder_tree = nullptr;
+  bool found() const { return systolic != nullptr || adder_tree != nullptr; }
+};
+VerilatedArraySet match_verilated_array(const arch::ArraySpec& array);
+
+// The verilated class of a set: rtl/arrays/CMakeLists.txt names it V<set name>.
+std::string model_class(const std::string& set);
 
 // One line for an array without a verilated set: its parameters and the sets that exist.
 std::string no_verilated_array_line(const arch::ArraySpec& array);

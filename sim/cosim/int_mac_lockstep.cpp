@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "Vpe_int_mac_int8.h"
 #include "Vpe_int_mac_sat18.h"
 #include "Vpe_int_mac_wrap32.h"
 
@@ -26,7 +27,9 @@ std::vector<VerilatedPeModel> int_mac_verilated_pes() {
   return {int_mac_model<Vpe_int_mac_wrap32>("Vpe_int_mac_wrap32",
                                             pe::IntMacSpec{16, 16, 32, pe::Overflow::Wrap}),
           int_mac_model<Vpe_int_mac_sat18>("Vpe_int_mac_sat18",
-                                           pe::IntMacSpec{8, 8, 18, pe::Overflow::Saturate})};
+                                           pe::IntMacSpec{8, 8, 18, pe::Overflow::Saturate}),
+          int_mac_model<Vpe_int_mac_int8>("Vpe_int_mac_int8",
+                                          pe::IntMacSpec{8, 8, 32, pe::Overflow::Wrap})};
 }
 
 }  // namespace tpesim::cosim

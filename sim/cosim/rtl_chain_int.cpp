@@ -10,6 +10,7 @@
 #include "Vpe_bitslice_serial_digit_int8.h"
 #include "Vpe_bitslice_serial_digit_lane1.h"
 #include "Vpe_bitslice_serial_digit_narrow.h"
+#include "Vpe_int_mac_int8.h"
 #include "Vpe_int_mac_sat18.h"
 #include "Vpe_int_mac_wrap32.h"
 #include "sim/cosim/booth_csa_lockstep.h"
@@ -100,6 +101,7 @@ std::vector<RtlChainModel> int_chain_models() {
   using pe::BitsliceSpec, pe::IntMacSpec;
   return {{"Vpe_int_mac_wrap32", "", chain_factory<IntMacChain<Vpe_int_mac_wrap32>, IntMacSpec>()},
           {"Vpe_int_mac_sat18", "", chain_factory<IntMacChain<Vpe_int_mac_sat18>, IntMacSpec>()},
+          {"Vpe_int_mac_int8", "", chain_factory<IntMacChain<Vpe_int_mac_int8>, IntMacSpec>()},
           {"Vpe_bitslice_booth_csa_int8", "",
            chain_factory<BoothCsaChain<Vpe_bitslice_booth_csa_int8>, BitsliceSpec>()},
           {"Vpe_bitslice_booth_csa_narrow", "",

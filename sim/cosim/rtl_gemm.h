@@ -26,10 +26,12 @@ struct RtlGemmResult {
 };
 
 // Computes `op` with the verilated model `model`, driven with the parameters of `pe` (the same
-// Verilog parameters as model.pe; the run's own group sizes). Throws ModelError when op has
-// K = 0 or the operand vectors do not match its shape.
+// Verilog parameters as model.pe; the run's own group sizes). With `threads` > 1, that many
+// instances of the model (each in its own Verilator context) take a share of the outputs
+// each, in row-major order (the outputs do not depend on it; cycles are summed over them). Throws
+// ModelError when op has K = 0 or the operand vectors do not match its shape.
 RtlGemmResult rtl_gemm(const VerilatedPeModel& model, const pe::PeConfig& pe,
-                       const arch::GemmOperands& op);
+                       const arch::GemmOperands& op, int threads = 1);
 
 // The same with the verilated model of pe's parameters (find_verilated_pe: throws UserError
 // listing the verilated sets when there is none).

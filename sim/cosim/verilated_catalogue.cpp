@@ -57,6 +57,28 @@ std::string describe(const synth::RtlTarget& target) {
   return text;
 }
 
+const VerilatedPeModel* match_verilated_pe(const pe::PeConfig& pe) {
+  synth::RtlTarget wanted;
+  try {
+    wanted = synth::rtl_target(pe);
+  } catch (const UserError&) {
+    return nullptr;
+  }
+  for (const VerilatedPeModel& m : verilated_pe_models()) {
+    if (same_parameters(synth::rtl_target(m.pe), wanted)) return &m;
+  }
+  return nullptr;
+}
+
+std::string verilated_sets_of(const std::string& kind) {
+  std::string sets;
+  for (const VerilatedPeModel& m : verilated_pe_models()) {
+    if (pe::pe_kind_name(m.pe) != kind) continue;
+    sets += fmt::format("{}{}", sets.empty() ? "" : "; ", describe(synth::rtl_target(m.pe)));
+  }
+  return sets.empty() ? std::string("none") : sets;
+}
+
 const VerilatedPeModel& find_verilated_pe(const pe::PeConfig& pe) {
   synth::RtlTarget wanted;
   try {

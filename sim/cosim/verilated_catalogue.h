@@ -30,6 +30,10 @@ const std::vector<VerilatedPeModel>& verilated_pe_models();
 // UserError naming the module and parameters asked for and listing those that exist when there
 // is none (or when the PE has no Verilog at all).
 const VerilatedPeModel& find_verilated_pe(const pe::PeConfig& pe);
+// The same without throwing: null when there is none (or the kind has no Verilog).
+const VerilatedPeModel* match_verilated_pe(const pe::PeConfig& pe);
+// The verilated sets of the kind `kind`, on one line: "pe_int_mac A_BITS=8 ...; ...".
+std::string verilated_sets_of(const std::string& kind);
 
 // "pe_int_mac A_BITS=16 W_BITS=16 ACC_BITS=32 SATURATE=0".
 std::string describe(const synth::RtlTarget& target);

@@ -53,7 +53,9 @@ const std::vector<std::string>& layers_csv_columns() {
                                   "mapping_efficiency",
                                   "folds",
                                   "overflows",
-                                  "output_fingerprint"};
+                                  "output_fingerprint",
+                                  "value_source",
+                                  "rtl_cycles"};
     for (const auto& op : kOperands) {
       for (const char* what : {"sram_reads", "sram_writes", "dram_reads", "dram_writes"}) {
         c.push_back(fmt::format("{}_{}", what, op.name));
@@ -91,7 +93,10 @@ void write_layers_csv(const RunResult& run, const std::filesystem::path& path) {
         fmt::format("{:.6f}", s.mapping_efficiency),
         std::to_string(s.folds),
         s.has_values ? std::to_string(s.overflows) : std::string(),
-        s.has_values ? fmt::format("{:016x}", s.output_fingerprint) : std::string()};
+        s.has_values ? fmt::format("{:016x}", s.output_fingerprint) : std::string(),
+        csv_field(s.value_source.empty() ? std::string(s.has_values ? "model" : "")
+                                         : s.value_source),
+        s.value_source.empty() ? std::string() : std::to_string(s.rtl_cycles)};
     for (const auto& op : kOperands) {
       const arch::OperandTraffic& t = s.access.*op.member;
       for (std::int64_t v : {t.sram_reads, t.sram_writes, t.dram_reads, t.dram_writes}) {
@@ -194,6 +199,13 @@ nlohmann::json summary_json(const RunResult& run) {
                        {"dram_write_bytes", arch::OperandTraffic::bytes(dw, bits)}};
   }
   j["totals"]["access"] = access;
+  if (run.arch.array.rtl_values) {
+    std::uint64_t rtl_cycles = 0;
+    for (const LayerResult& l : run.layers) rtl_cycles += l.stats.rtl_cycles;
+    j["totals"]["rtl_cycles"] = rtl_cycles;
+    j["totals"]["value_source"] =
+        run.layers.empty() ? std::string() : run.layers.front().stats.value_source;
+  }
   j["totals"]["activity"] = t.activity;
   j["totals"]["activity_data_counted"] = t.activity_data_counted;
   j["cost"] = cost_json(run.cost);
@@ -213,8 +225,16 @@ void write_report_md(const RunResult& run, const std::filesystem::path& path) {
   out << fmt::format(
       "Array: {}, PE `{}`; memory `{}`; fidelity `{}`, timing `{}`.\n"
       "Workload: `{}` ({} layers).\n\n",
-      arch::array_summary(a.array), pe::pe_kind_name(a.array.pe), enum_name(a.memory.kind),
+      arch::array_summary(a.array), arch::pe_kind_label(a.array), enum_name(a.memory.kind),
       enum_name(a.run.fidelity), enum_name(a.run.timing), run.workload.source, run.layers.size());
+  if (a.array.rtl_values && !run.layers.empty()) {
+    std::uint64_t rtl_cycles = 0;
+    for (const LayerResult& l : run.layers) rtl_cycles += l.stats.rtl_cycles;
+    out << fmt::format(
+        "Output values: from the RTL, {}; {} RTL cycles over the {} layers. Every output "
+        "equalled the C++ model's.\n\n",
+        run.layers.front().stats.value_source, rtl_cycles, run.layers.size());
+  }
   out << fmt::format(
       "Total: **{} cycles** ({} compute, {} stalled), {} MACs, utilization {:.2f} %.\n\n", t.cycles,
       t.compute_cycles, t.stall_cycles, t.macs, 100 * t.utilization);

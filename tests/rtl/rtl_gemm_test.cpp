@@ -41,6 +41,28 @@ TEST(RtlGemmTest, EveryModelMatchesCppGoldenGemm) {
   }
 }
 
+// The outputs split over 3 instances in 3 threads (shares that start and end inside rows) are
+// those of one instance (lut_tc: tables built per row; serial_digit: a multi-cycle PE).
+TEST(RtlGemmTest, ThreadsDoNotChangeTheOutputs) {
+  const workloads::Gemm gemm{"rtl", 10, 6, 29, 1};
+  for (const char* model :
+       {"Vpe_int_mac_int8", "Vpe_lut_tc_kg4_b2", "Vpe_bitslice_serial_digit_int8"}) {
+    SCOPED_TRACE(model);
+    const cosim::VerilatedPeModel* m = nullptr;
+    for (const cosim::VerilatedPeModel& e : cosim::verilated_pe_models()) {
+      if (e.model == model) m = &e;
+    }
+    ASSERT_NE(m, nullptr);
+    arch::ArchSpec a;
+    a.array.pe = m->pe;
+    const arch::GemmOperands codes = arch::make_operands(a, gemm, 0);
+    const cosim::RtlGemmResult one = cosim::rtl_gemm(*m, m->pe, codes, 1);
+    const cosim::RtlGemmResult three = cosim::rtl_gemm(*m, m->pe, codes, 3);
+    EXPECT_EQ(three.outputs, one.outputs);
+    EXPECT_EQ(three.outputs, testing_support::golden_outputs(m->pe, codes).first);
+  }
+}
+
 // A PE with no verilated set: the catalogue's UserError, naming the sets that exist.
 TEST(RtlGemmTest, UnverilatedParametersAreAUserError) {
   arch::GemmOperands op;

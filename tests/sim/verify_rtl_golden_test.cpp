@@ -79,9 +79,9 @@ void expect_all_match(const std::string& kind, const KindExpectation& want) {
 // serial_digit in groups of 4 lanes and of one).
 TEST(VerifyRtlGoldenTest, IntMacFilesMatchIntMacAndBitsliceRtl) {
   expect_all_match("int_mac",
-                   {{"Vpe_int_mac_wrap32", "Vpe_bitslice_booth_csa_int8",
+                   {{"Vpe_int_mac_wrap32", "Vpe_int_mac_int8", "Vpe_bitslice_booth_csa_int8",
                      "Vpe_bitslice_serial_digit_int8", "Vpe_bitslice_serial_digit_lane1"},
-                    7,
+                    9,
                     3});
 }
 

@@ -260,12 +260,13 @@ TEST(VerifyRtlTest, ArrayWithoutVerilatedSetIsNamedInOneLine) {
 // listing the parameter sets that exist.
 TEST(VerifyRtlTest, UnverilatedParametersAreAnErrorListingTheModels) {
   fs::path cwd;
-  const Result r = verify_rtl({"--arch", src("configs/arch/systolic_32x32_ws.yaml")}, cwd);
+  const Result r = verify_rtl(
+      {"--arch", src("configs/arch/systolic_32x32_ws.yaml"), "--set", "array.pe.acc_bits=20"}, cwd);
   EXPECT_EQ(r.status, 2) << r.both;
   EXPECT_TRUE(r.out.empty()) << r.both;
   EXPECT_TRUE(contains(r.err,
                        "error: verify-rtl: no verilated model of pe_int_mac A_BITS=8 "
-                       "W_BITS=8 ACC_BITS=32 SATURATE=0 (the configured int_mac PE)"))
+                       "W_BITS=8 ACC_BITS=20 SATURATE=0 (the configured int_mac PE)"))
       << r.both;
   EXPECT_TRUE(contains(r.err,
                        "pe_int_mac A_BITS=16 W_BITS=16 ACC_BITS=32 SATURATE=0 "
