@@ -333,10 +333,7 @@ void SystolicLockstep::run_model_gemm(std::int64_t index) {
           : arch::run_stationary_array<Arith, false, SystolicRecorder>(
                 arith, plan.geometry, op, plan.folds, plan.times, until, plan.offsets, {},
                 recorder);
-  keep_model_outputs(r, arith);
-  m_macs += r.activity.macs;
-  m_overflows += static_cast<std::int64_t>(r.activity.overflows);
-  m_folds += static_cast<std::int64_t>(plan.folds.size());
+  model_gemm_ran(r, arith, plan);
 }
 
 void SystolicLockstep::replay(std::int64_t i, std::vector<Mismatch>& mismatches) {
@@ -459,10 +456,7 @@ void AdderTreeLockstep::run_model_gemm(std::int64_t index) {
   const arch::AdderTreeTiming timing(arch.array, plan.geometry);
   const arch::CycleRunResult<Arith> r = arch::run_adder_tree_array<Arith, TreeRecorder>(
       arith, timing, op, plan.folds, plan.times, schedule_end(plan), {}, recorder);
-  keep_model_outputs(r, arith);
-  m_macs += r.activity.macs;
-  m_overflows += static_cast<std::int64_t>(r.activity.overflows);
-  m_folds += static_cast<std::int64_t>(plan.folds.size());
+  model_gemm_ran(r, arith, plan);
 }
 
 void AdderTreeLockstep::replay(std::int64_t i, std::vector<Mismatch>& mismatches) {

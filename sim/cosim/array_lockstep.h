@@ -25,6 +25,7 @@
 
 #include "arch/arch_spec.h"
 #include "arch/gemm_operands.h"
+#include "arch/simulate.h"
 #include "pe/int_mac.h"
 #include "sim/cosim/array_rtl.h"
 #include "sim/cosim/lockstep.h"
@@ -104,9 +105,12 @@ class ArrayLockstepBase : public PeLockstep {
   // The next GEMM (the given one, or a random one kept in m_drawn) with its architecture.
   std::pair<arch::ArchSpec, const arch::GemmOperands*> next_gemm(std::int64_t index,
                                                                  const pe::IntMacSpec& pe);
-  // Keeps the model's final outputs of a given GEMM.
+  // Counts a model GEMM that ran (`plan` its schedule) and keeps a given GEMM's final outputs.
   template <class Result, class Arith>
-  void keep_model_outputs(const Result& r, const Arith& arith) {
+  void model_gemm_ran(const Result& r, const Arith& arith, const arch::LayerSchedule& plan) {
+    m_macs += r.activity.macs;
+    m_overflows += static_cast<std::int64_t>(r.activity.overflows);
+    m_folds += static_cast<std::int64_t>(plan.folds.size());
     if (!m_given) return;
     for (const auto& acc : r.out) m_model_outputs.push_back(arith.output(acc));
   }

@@ -34,7 +34,7 @@ arch::ArchSpec arch_of(const std::string& yaml) {
   return arch::bind_arch(ConfigDoc::from_string(yaml, "rtl.yaml"));
 }
 
-// `array` is a YAML flow mapping with the placeholder KIND for the PE kind.
+// `array` is a YAML flow mapping; KIND in it becomes `kind` ("" or "rtl_").
 std::string config(std::string array, const std::string& kind, const std::string& rest) {
   array.replace(array.find("KIND"), 4, kind);
   return "array: " + array + "\n" + rest;
